@@ -1,0 +1,299 @@
+using System.Buffers;
+
+namespace Upseed.Bencode;
+
+/// <summary>
+/// Strict bencode decoder (BEP 3). Refuses non-canonical input: unsorted or duplicate dictionary keys, leading zeros,
+/// <c>i-0e</c>, trailing bytes; and enforces the limits in <see cref="BencodeOptions"/> before allocating anything.
+/// Decoded strings are slices of the input (no copy), so the input must outlive the values.
+/// </summary>
+public static class BencodeDecoder
+{
+    /// <summary>Decodes exactly one value that fills the whole input.</summary>
+    /// <exception cref="BencodeException">The input is malformed, non-canonical, over a limit, or has trailing bytes.</exception>
+    public static BValue Decode(ReadOnlyMemory<byte> input, BencodeOptions? options = null)
+    {
+        var value = DecodePrefix(input, out var consumed, options);
+        if (consumed != input.Length)
+        {
+            BencodeException.Throw(BencodeError.TrailingBytes, consumed);
+        }
+
+        return value;
+    }
+
+    /// <summary>Decodes one value from the start of the input and reports how many bytes it used.</summary>
+    /// <exception cref="BencodeException">The value is malformed, non-canonical, over a limit, or incomplete.</exception>
+    public static BValue DecodePrefix(ReadOnlyMemory<byte> input, out int consumed, BencodeOptions? options = null)
+    {
+        options ??= BencodeOptions.Default;
+        var parser = new Parser(input, options);
+        var value = parser.ParseValue(0);
+        consumed = parser.Position;
+        return value;
+    }
+
+    /// <summary>
+    /// Decodes a value from a buffer that may not hold all of it yet. Returns <see cref="OperationStatus.NeedMoreData"/>
+    /// when the input ends inside the value (and is still under the size limit), <see cref="OperationStatus.InvalidData"/>
+    /// with the error when it is malformed.
+    /// </summary>
+    public static OperationStatus TryDecodePrefix(
+        ReadOnlyMemory<byte> input,
+        out BValue? value,
+        out int consumed,
+        out BencodeException? error,
+        BencodeOptions? options = null)
+    {
+        options ??= BencodeOptions.Default;
+        try
+        {
+            value = DecodePrefix(input, out consumed, options);
+            error = null;
+            return OperationStatus.Done;
+        }
+        catch (BencodeException ex) when (ex.Error == BencodeError.Truncated && input.Length < options.MaxMessageSize)
+        {
+            value = null;
+            consumed = 0;
+            error = null;
+            return OperationStatus.NeedMoreData;
+        }
+        catch (BencodeException ex)
+        {
+            value = null;
+            consumed = 0;
+            error = ex;
+            return OperationStatus.InvalidData;
+        }
+    }
+
+    private struct Parser
+    {
+        private readonly ReadOnlyMemory<byte> _input;
+        private readonly BencodeOptions _options;
+        private int _values;
+
+        public Parser(ReadOnlyMemory<byte> input, BencodeOptions options)
+        {
+            _input = input;
+            _options = options;
+            Position = 0;
+            _values = 0;
+        }
+
+        public int Position { get; private set; }
+
+        public BValue ParseValue(int depth)
+        {
+            var span = _input.Span;
+            if (Position >= span.Length)
+            {
+                BencodeException.Throw(BencodeError.Truncated, Position);
+            }
+
+            if (Position >= _options.MaxMessageSize)
+            {
+                BencodeException.Throw(BencodeError.MessageTooLarge, Position);
+            }
+
+            if (++_values > _options.MaxValues)
+            {
+                BencodeException.Throw(BencodeError.TooManyValues, Position);
+            }
+
+            var start = Position;
+            switch (span[Position])
+            {
+                case (byte)'i':
+                    Position++;
+                    var number = ParseInteger(span, (byte)'e', allowNegative: true);
+                    return new BInteger(number, _input[start..Position]);
+                case (byte)'l':
+                    return ParseList(depth, start);
+                case (byte)'d':
+                    return ParseDictionary(depth, start);
+                case >= (byte)'0' and <= (byte)'9':
+                    var text = ParseStringBody(span);
+                    return new BString(text, _input[start..Position]);
+                default:
+                    BencodeException.Throw(BencodeError.UnexpectedByte, Position);
+                    return null!;
+            }
+        }
+
+        private BList ParseList(int depth, int start)
+        {
+            if (depth + 1 > _options.MaxDepth)
+            {
+                BencodeException.Throw(BencodeError.DepthExceeded, Position);
+            }
+
+            Position++;
+            var items = new List<BValue>();
+            while (true)
+            {
+                var span = _input.Span;
+                if (Position >= span.Length)
+                {
+                    BencodeException.Throw(BencodeError.Truncated, Position);
+                }
+
+                if (span[Position] == (byte)'e')
+                {
+                    Position++;
+                    return new BList(items, _input[start..Position]);
+                }
+
+                items.Add(ParseValue(depth + 1));
+            }
+        }
+
+        private BDictionary ParseDictionary(int depth, int start)
+        {
+            if (depth + 1 > _options.MaxDepth)
+            {
+                BencodeException.Throw(BencodeError.DepthExceeded, Position);
+            }
+
+            Position++;
+            var entries = new List<KeyValuePair<byte[], BValue>>();
+            ReadOnlyMemory<byte> previousKey = default;
+            var first = true;
+            while (true)
+            {
+                var span = _input.Span;
+                if (Position >= span.Length)
+                {
+                    BencodeException.Throw(BencodeError.Truncated, Position);
+                }
+
+                if (span[Position] == (byte)'e')
+                {
+                    Position++;
+                    return new BDictionary(entries, _input[start..Position]);
+                }
+
+                if (span[Position] is < (byte)'0' or > (byte)'9')
+                {
+                    BencodeException.Throw(BencodeError.KeyNotString, Position);
+                }
+
+                var keyStart = Position;
+                if (++_values > _options.MaxValues)
+                {
+                    BencodeException.Throw(BencodeError.TooManyValues, Position);
+                }
+
+                var key = ParseStringBody(span);
+                if (!first)
+                {
+                    var order = previousKey.Span.SequenceCompareTo(key.Span);
+                    if (order == 0)
+                    {
+                        BencodeException.Throw(BencodeError.DuplicateKey, keyStart);
+                    }
+
+                    if (order > 0)
+                    {
+                        BencodeException.Throw(BencodeError.UnsortedKeys, keyStart);
+                    }
+                }
+
+                first = false;
+                previousKey = key;
+                var value = ParseValue(depth + 1);
+                entries.Add(new(key.ToArray(), value));
+            }
+        }
+
+        private ReadOnlyMemory<byte> ParseStringBody(ReadOnlySpan<byte> span)
+        {
+            var length = ParseInteger(span, (byte)':', allowNegative: false);
+            if (length > _options.MaxStringLength)
+            {
+                BencodeException.Throw(BencodeError.StringTooLong, Position);
+            }
+
+            if (length > span.Length - Position)
+            {
+                BencodeException.Throw(
+                    Position + length > _options.MaxMessageSize ? BencodeError.MessageTooLarge : BencodeError.Truncated,
+                    Position);
+            }
+
+            var body = _input.Slice(Position, (int)length);
+            Position += (int)length;
+            return body;
+        }
+
+        // Reads digits up to the terminator. Accumulates negatively so long.MinValue parses without overflow.
+        private long ParseInteger(ReadOnlySpan<byte> span, byte terminator, bool allowNegative)
+        {
+            var negative = false;
+            if (allowNegative && Position < span.Length && span[Position] == (byte)'-')
+            {
+                negative = true;
+                Position++;
+            }
+
+            var digitsStart = Position;
+            long accumulator = 0;
+            while (true)
+            {
+                if (Position >= span.Length)
+                {
+                    BencodeException.Throw(BencodeError.Truncated, Position);
+                }
+
+                var b = span[Position];
+                if (b == terminator)
+                {
+                    break;
+                }
+
+                if (b is < (byte)'0' or > (byte)'9')
+                {
+                    BencodeException.Throw(BencodeError.UnexpectedByte, Position);
+                }
+
+                if (Position > digitsStart && span[digitsStart] == (byte)'0')
+                {
+                    BencodeException.Throw(BencodeError.LeadingZero, digitsStart);
+                }
+
+                var digit = b - '0';
+                if (accumulator < (long.MinValue + digit) / 10)
+                {
+                    BencodeException.Throw(BencodeError.IntegerOverflow, digitsStart);
+                }
+
+                accumulator = (accumulator * 10) - digit;
+                Position++;
+            }
+
+            if (Position == digitsStart)
+            {
+                BencodeException.Throw(BencodeError.UnexpectedByte, Position);
+            }
+
+            if (negative && accumulator == 0)
+            {
+                BencodeException.Throw(BencodeError.NegativeZero, digitsStart);
+            }
+
+            Position++; // terminator
+            if (negative)
+            {
+                return accumulator;
+            }
+
+            if (accumulator == long.MinValue)
+            {
+                BencodeException.Throw(BencodeError.IntegerOverflow, digitsStart);
+            }
+
+            return -accumulator;
+        }
+    }
+}
