@@ -1,0 +1,448 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Upseed.Metainfo;
+using Upseed.Records;
+
+namespace Upseed.Store;
+
+public sealed partial class RecordStore
+{
+    /// <summary>Validates and stores one record. Accepted means committed.</summary>
+    public IngestResult Ingest(ReadOnlyMemory<byte> bytes) => IngestMany([bytes])[0];
+
+    /// <summary>
+    /// Validates and stores a batch in one transaction (one fsync for the batch). Each record gets its own result;
+    /// a refused record changes nothing and does not stop the others.
+    /// </summary>
+    public IReadOnlyList<IngestResult> IngestMany(IReadOnlyList<ReadOnlyMemory<byte>> batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var results = new IngestResult?[batch.Count];
+        var decoded = new SignedRecord?[batch.Count];
+        var options = ValidationOptions;
+
+        // Structure first, outside the lock: cheap, and it yields each record's id.
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (RecordCodec.TryDecode(batch[i], options, out var record, out var rejection))
+            {
+                decoded[i] = record;
+            }
+            else
+            {
+                results[i] = IngestResult.Rejected(rejection);
+            }
+        }
+
+        // A replay is spotted by id before paying for a signature check.
+        MarkDuplicates(decoded, results);
+
+        // Signatures and proof of work, outside the lock.
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (decoded[i] is { } record && results[i] is null)
+            {
+                var rejection = RecordCodec.Authenticate(record, RequiredWork(record.Kind, record.Community));
+                if (rejection is not null)
+                {
+                    results[i] = IngestResult.Rejected(rejection, record.Id);
+                }
+            }
+        }
+
+        lock (_gate)
+        {
+            using var transaction = _connection.BeginTransaction(deferred: false);
+            var seen = new HashSet<InfoHash>();
+            var received = Now();
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (decoded[i] is not { } record || results[i] is not null)
+                {
+                    continue;
+                }
+
+                if (!seen.Add(record.Id) || ExistsLocked(record.Id, transaction))
+                {
+                    results[i] = IngestResult.Duplicate(record.Id);
+                    continue;
+                }
+
+                // A savepoint per record: a refusal found halfway (an inconsistent comment, a superseded vote)
+                // leaves no trace, while the rest of the batch still commits.
+                transaction.Save("record");
+                var rejection = Apply(record, received, transaction);
+                if (rejection is null)
+                {
+                    transaction.Release("record");
+                    results[i] = IngestResult.Accepted(record);
+                }
+                else
+                {
+                    transaction.Rollback("record");
+                    transaction.Release("record");
+                    results[i] = IngestResult.Rejected(rejection, record.Id);
+                }
+            }
+
+            transaction.Commit();
+        }
+
+        foreach (var result in results)
+        {
+            if (result!.Outcome == IngestOutcome.Rejected)
+            {
+                LogRefused(_logger, result.Id, result.Rejection);
+            }
+        }
+
+        return results!;
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Refused record {Id}: {Reason}")]
+    private static partial void LogRefused(ILogger logger, InfoHash? id, RecordRejection? reason);
+
+    private void MarkDuplicates(SignedRecord?[] decoded, IngestResult?[] results)
+    {
+        lock (_gate)
+        {
+            for (var i = 0; i < decoded.Length; i++)
+            {
+                if (decoded[i] is { } record && results[i] is null && ExistsLocked(record.Id, null))
+                {
+                    results[i] = IngestResult.Duplicate(record.Id);
+                }
+            }
+        }
+    }
+
+    private bool ExistsLocked(InfoHash id, SqliteTransaction? transaction)
+    {
+        var command = Cached("SELECT 1 FROM records WHERE id = $id", transaction);
+        command.Parameters.AddWithValue("$id", id.ToArray());
+        return command.ExecuteScalar() is not null;
+    }
+
+    // Checks that need other records come first; writes follow only once the record is sure to be accepted.
+    private RecordRejection? Apply(SignedRecord record, long received, SqliteTransaction tx) => record switch
+    {
+        PostRecord post => ApplyPost(post, received, tx),
+        VoteRecord vote => ApplyVote(vote, received, tx),
+        IdentityRecord identity => ApplyIdentity(identity, received, tx),
+        RetractRecord retract => ApplyRetract(retract, received, tx),
+        LabelRecord label => ApplyLabel(label, received, tx),
+        CharterRecord charter => ApplyCharter(charter, received, tx),
+        _ => new RecordRejection(RejectReason.UnknownKind, "This store does not know the record's kind."),
+    };
+
+    private RecordRejection? ApplyPost(PostRecord post, long received, SqliteTransaction tx)
+    {
+        var community = CommunityRef(post.CommunityName, tx);
+        if (post.Parent is { } parentId)
+        {
+            var parent = Cached("""
+                SELECT p.community, p.root FROM records r JOIN posts p ON p.seq = r.seq WHERE r.id = $id
+                """, tx);
+            parent.Parameters.AddWithValue("$id", parentId.ToArray());
+            using (var reader = parent.ExecuteReader())
+            {
+                if (reader.Read())
+                {
+                    if (reader.GetInt64(0) != community)
+                    {
+                        return new(RejectReason.Inconsistent, "The comment's community differs from the thread it answers.");
+                    }
+
+                    var expectedRoot = reader.IsDBNull(1) ? parentId : new InfoHash((byte[])reader[1]);
+                    if (expectedRoot != post.Root)
+                    {
+                        return new(RejectReason.Inconsistent, $"The comment names root {post.Root}, but its parent belongs to thread {expectedRoot}.");
+                    }
+                }
+            }
+        }
+
+        var author = AuthorRef(post.Author, tx);
+        var seq = InsertRecord(post, author, community, received, tx);
+        var retracted = IsRetractedBy(post.Id, author, tx);
+        var insert = Cached("""
+            INSERT INTO posts(seq, community, created, author, title, parent, root, score, comments, retracted)
+            VALUES($seq, $community, $created, $author, $title, $parent, $root,
+                   (SELECT COALESCE(SUM(v.value * a.weight), 0) FROM votes v JOIN authors a ON a.ref = v.voter WHERE v.target = $id),
+                   CASE WHEN $root IS NULL THEN (SELECT COUNT(*) FROM posts WHERE root = $id AND retracted = 0) ELSE 0 END,
+                   $retracted)
+            """, tx);
+        insert.Parameters.AddWithValue("$seq", seq);
+        insert.Parameters.AddWithValue("$community", community);
+        insert.Parameters.AddWithValue("$created", post.Created);
+        insert.Parameters.AddWithValue("$author", author);
+        insert.Parameters.AddWithValue("$title", (object?)post.Title ?? DBNull.Value);
+        insert.Parameters.AddWithValue("$parent", post.Parent is { } p ? p.ToArray() : DBNull.Value);
+        insert.Parameters.AddWithValue("$root", post.Root is { } r ? r.ToArray() : DBNull.Value);
+        insert.Parameters.AddWithValue("$id", post.Id.ToArray());
+        insert.Parameters.AddWithValue("$retracted", retracted ? 1 : 0);
+        insert.ExecuteNonQuery();
+
+        if (post.Root is { } root && !retracted)
+        {
+            AdjustCommentCount(root, +1, tx);
+        }
+
+        return null;
+    }
+
+    private RecordRejection? ApplyVote(VoteRecord vote, long received, SqliteTransaction tx)
+    {
+        var voter = AuthorRef(vote.Author, tx);
+        var existing = Cached("SELECT created, record FROM votes WHERE target = $target AND voter = $voter", tx);
+        existing.Parameters.AddWithValue("$target", vote.Target.ToArray());
+        existing.Parameters.AddWithValue("$voter", voter);
+        InfoHash? replaced = null;
+        using (var reader = existing.ExecuteReader())
+        {
+            if (reader.Read())
+            {
+                var created = reader.GetInt64(0);
+                var id = new InfoHash((byte[])reader[1]);
+                if (created > vote.Created || (created == vote.Created && id >= vote.Id))
+                {
+                    return new(RejectReason.Superseded, "This voter has a newer vote on the same record.");
+                }
+
+                replaced = id;
+            }
+        }
+
+        if (replaced is { } old)
+        {
+            DeleteRecord(old, tx);
+        }
+
+        InsertRecord(vote, voter, CommunityRef(vote.CommunityName, tx), received, tx);
+        var upsert = Cached("""
+            INSERT INTO votes(target, voter, value, created, record) VALUES($target, $voter, $value, $created, $record)
+            ON CONFLICT(target, voter) DO UPDATE SET value = excluded.value, created = excluded.created, record = excluded.record
+            """, tx);
+        upsert.Parameters.AddWithValue("$target", vote.Target.ToArray());
+        upsert.Parameters.AddWithValue("$voter", voter);
+        upsert.Parameters.AddWithValue("$value", vote.Value);
+        upsert.Parameters.AddWithValue("$created", vote.Created);
+        upsert.Parameters.AddWithValue("$record", vote.Id.ToArray());
+        upsert.ExecuteNonQuery();
+
+        var score = Cached("""
+            UPDATE posts SET score = (SELECT COALESCE(SUM(v.value * a.weight), 0) FROM votes v JOIN authors a ON a.ref = v.voter WHERE v.target = $target)
+            WHERE seq = (SELECT seq FROM records WHERE id = $target)
+            """, tx);
+        score.Parameters.AddWithValue("$target", vote.Target.ToArray());
+        score.ExecuteNonQuery();
+        return null;
+    }
+
+    private RecordRejection? ApplyIdentity(IdentityRecord identity, long received, SqliteTransaction tx)
+    {
+        var author = AuthorRef(identity.Author, tx);
+        var current = Cached("SELECT identity_created, identity_id FROM authors WHERE ref = $ref", tx);
+        current.Parameters.AddWithValue("$ref", author);
+        InfoHash? replaced = null;
+        using (var reader = current.ExecuteReader())
+        {
+            if (reader.Read() && !reader.IsDBNull(0))
+            {
+                var created = reader.GetInt64(0);
+                var id = new InfoHash((byte[])reader[1]);
+                if (created > identity.Created || (created == identity.Created && id >= identity.Id))
+                {
+                    return new(RejectReason.Superseded, "This author already has a newer identity record.");
+                }
+
+                replaced = id;
+            }
+        }
+
+        if (replaced is { } old)
+        {
+            DeleteRecord(old, tx);
+        }
+
+        InsertRecord(identity, author, null, received, tx);
+        var update = Cached("""
+            UPDATE authors SET name = $name, bio = $bio, identity_id = $id, identity_created = $created WHERE ref = $ref
+            """, tx);
+        update.Parameters.AddWithValue("$name", identity.Name);
+        update.Parameters.AddWithValue("$bio", (object?)identity.Bio ?? DBNull.Value);
+        update.Parameters.AddWithValue("$id", identity.Id.ToArray());
+        update.Parameters.AddWithValue("$created", identity.Created);
+        update.Parameters.AddWithValue("$ref", author);
+        update.ExecuteNonQuery();
+        return null;
+    }
+
+    private RecordRejection? ApplyRetract(RetractRecord retract, long received, SqliteTransaction tx)
+    {
+        var author = AuthorRef(retract.Author, tx);
+        var target = Cached("SELECT author, kind FROM records WHERE id = $id", tx);
+        target.Parameters.AddWithValue("$id", retract.Target.ToArray());
+        using (var reader = target.ExecuteReader())
+        {
+            if (reader.Read() && reader.GetInt64(0) != author)
+            {
+                return new(RejectReason.Inconsistent, "Only a record's author can retract it.");
+            }
+        }
+
+        var existing = Cached("SELECT 1 FROM retractions WHERE target = $id", tx);
+        existing.Parameters.AddWithValue("$id", retract.Target.ToArray());
+        if (existing.ExecuteScalar() is not null)
+        {
+            return new(RejectReason.Superseded, "The record is already retracted.");
+        }
+
+        InsertRecord(retract, author, CommunityRef(retract.CommunityName, tx), received, tx);
+        var insert = Cached("INSERT INTO retractions(target, author, record, replacement) VALUES($target, $author, $record, $replacement)", tx);
+        insert.Parameters.AddWithValue("$target", retract.Target.ToArray());
+        insert.Parameters.AddWithValue("$author", author);
+        insert.Parameters.AddWithValue("$record", retract.Id.ToArray());
+        insert.Parameters.AddWithValue("$replacement", retract.Replacement is { } r ? r.ToArray() : DBNull.Value);
+        insert.ExecuteNonQuery();
+
+        var post = Cached("""
+            UPDATE posts SET retracted = 1 WHERE retracted = 0 AND seq = (SELECT seq FROM records WHERE id = $id)
+            RETURNING root
+            """, tx);
+        post.Parameters.AddWithValue("$id", retract.Target.ToArray());
+        if (post.ExecuteScalar() is byte[] root)
+        {
+            AdjustCommentCount(new InfoHash(root), -1, tx);
+        }
+
+        return null;
+    }
+
+    private RecordRejection? ApplyLabel(LabelRecord label, long received, SqliteTransaction tx)
+    {
+        var moderator = AuthorRef(label.Author, tx);
+        long? community = label.CommunityName is null ? null : CommunityRef(label.CommunityName, tx);
+        var seq = InsertRecord(label, moderator, community, received, tx);
+        var insert = Cached("""
+            INSERT INTO labels(seq, moderator, target, subject, label, community) VALUES($seq, $moderator, $target, $subject, $label, $community)
+            """, tx);
+        insert.Parameters.AddWithValue("$seq", seq);
+        insert.Parameters.AddWithValue("$moderator", moderator);
+        insert.Parameters.AddWithValue("$target", label.Target is { } t ? t.ToArray() : DBNull.Value);
+        insert.Parameters.AddWithValue("$subject", label.Subject is { } s ? s.ToArray() : DBNull.Value);
+        insert.Parameters.AddWithValue("$label", label.Label);
+        insert.Parameters.AddWithValue("$community", (object?)community ?? DBNull.Value);
+        insert.ExecuteNonQuery();
+        return null;
+    }
+
+    private RecordRejection? ApplyCharter(CharterRecord charter, long received, SqliteTransaction tx)
+    {
+        var founder = AuthorRef(charter.Author, tx);
+        var community = CommunityRef(charter.CommunityName, tx);
+        var existing = Cached("SELECT created, record FROM charters WHERE community = $community AND founder = $founder", tx);
+        existing.Parameters.AddWithValue("$community", community);
+        existing.Parameters.AddWithValue("$founder", founder);
+        InfoHash? replaced = null;
+        using (var reader = existing.ExecuteReader())
+        {
+            if (reader.Read())
+            {
+                var created = reader.GetInt64(0);
+                var id = new InfoHash((byte[])reader[1]);
+                if (created > charter.Created || (created == charter.Created && id >= charter.Id))
+                {
+                    return new(RejectReason.Superseded, "This founder already has a newer charter for the community.");
+                }
+
+                replaced = id;
+            }
+        }
+
+        if (replaced is { } old)
+        {
+            DeleteRecord(old, tx);
+        }
+
+        InsertRecord(charter, founder, community, received, tx);
+        var upsert = Cached("""
+            INSERT INTO charters(community, founder, created, record) VALUES($community, $founder, $created, $record)
+            ON CONFLICT(community, founder) DO UPDATE SET created = excluded.created, record = excluded.record
+            """, tx);
+        upsert.Parameters.AddWithValue("$community", community);
+        upsert.Parameters.AddWithValue("$founder", founder);
+        upsert.Parameters.AddWithValue("$created", charter.Created);
+        upsert.Parameters.AddWithValue("$record", charter.Id.ToArray());
+        upsert.ExecuteNonQuery();
+        return null;
+    }
+
+    private long InsertRecord(SignedRecord record, long author, long? community, long received, SqliteTransaction tx)
+    {
+        var insert = Cached("""
+            INSERT INTO records(id, kind, author, community, created, received, bytes)
+            VALUES($id, $kind, $author, $community, $created, $received, $bytes)
+            RETURNING seq
+            """, tx);
+        insert.Parameters.AddWithValue("$id", record.Id.ToArray());
+        insert.Parameters.AddWithValue("$kind", (int)record.Kind);
+        insert.Parameters.AddWithValue("$author", author);
+        insert.Parameters.AddWithValue("$community", (object?)community ?? DBNull.Value);
+        insert.Parameters.AddWithValue("$created", record.Created);
+        insert.Parameters.AddWithValue("$received", received);
+        insert.Parameters.Add("$bytes", SqliteType.Blob).Value = record.Bytes.ToArray();
+        return (long)insert.ExecuteScalar()!;
+    }
+
+    private void DeleteRecord(InfoHash id, SqliteTransaction tx)
+    {
+        var delete = Cached("DELETE FROM records WHERE id = $id", tx);
+        delete.Parameters.AddWithValue("$id", id.ToArray());
+        delete.ExecuteNonQuery();
+    }
+
+    private bool IsRetractedBy(InfoHash id, long author, SqliteTransaction tx)
+    {
+        var query = Cached("SELECT 1 FROM retractions WHERE target = $id AND author = $author", tx);
+        query.Parameters.AddWithValue("$id", id.ToArray());
+        query.Parameters.AddWithValue("$author", author);
+        return query.ExecuteScalar() is not null;
+    }
+
+    private void AdjustCommentCount(InfoHash root, int delta, SqliteTransaction tx)
+    {
+        var update = Cached("UPDATE posts SET comments = comments + $delta WHERE seq = (SELECT seq FROM records WHERE id = $root)", tx);
+        update.Parameters.AddWithValue("$delta", delta);
+        update.Parameters.AddWithValue("$root", root.ToArray());
+        update.ExecuteNonQuery();
+    }
+
+    private long AuthorRef(ReadOnlyMemory<byte> key, SqliteTransaction tx)
+    {
+        var find = Cached("SELECT ref FROM authors WHERE key = $key", tx);
+        find.Parameters.AddWithValue("$key", key.ToArray());
+        if (find.ExecuteScalar() is long existing)
+        {
+            return existing;
+        }
+
+        var insert = Cached("INSERT INTO authors(key) VALUES($key) RETURNING ref", tx);
+        insert.Parameters.AddWithValue("$key", key.ToArray());
+        return (long)insert.ExecuteScalar()!;
+    }
+
+    private long CommunityRef(string name, SqliteTransaction tx)
+    {
+        var find = Cached("SELECT ref FROM communities WHERE name = $name", tx);
+        find.Parameters.AddWithValue("$name", name);
+        if (find.ExecuteScalar() is long existing)
+        {
+            return existing;
+        }
+
+        var insert = Cached("INSERT INTO communities(name) VALUES($name) RETURNING ref", tx);
+        insert.Parameters.AddWithValue("$name", name);
+        return (long)insert.ExecuteScalar()!;
+    }
+}
