@@ -106,11 +106,14 @@ public sealed class BDictionary : BValue
         BencodeWriter.WriteByte(writer, (byte)'e');
     }
 
+    // Keys given as strings mean their UTF-8 bytes, as in Set and TryGetValue; ASCII keys skip the transcoding.
     private static bool IsExcluded(ReadOnlySpan<byte> key, ReadOnlySpan<string> excludedKeys)
     {
         foreach (var excluded in excludedKeys)
         {
-            if (key.Length == excluded.Length && Ascii.Equals(key, excluded))
+            if (Ascii.IsValid(excluded)
+                ? key.Length == excluded.Length && Ascii.Equals(key, excluded)
+                : key.SequenceEqual(Encoding.UTF8.GetBytes(excluded)))
             {
                 return true;
             }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace Upseed.Bencode;
 
@@ -36,7 +37,8 @@ public static class BencodeDecoder
     /// <summary>
     /// Decodes a value from a buffer that may not hold all of it yet. Returns <see cref="OperationStatus.NeedMoreData"/>
     /// when the input ends inside the value (and is still under the size limit), <see cref="OperationStatus.InvalidData"/>
-    /// with the error when it is malformed.
+    /// with the error when it is malformed, or with <see cref="BencodeError.MessageTooLarge"/> once the buffered bytes
+    /// reach <see cref="BencodeOptions.MaxMessageSize"/> without completing a value.
     /// </summary>
     public static OperationStatus TryDecodePrefix(
         ReadOnlyMemory<byte> input,
@@ -52,7 +54,7 @@ public static class BencodeDecoder
             error = null;
             return OperationStatus.Done;
         }
-        catch (BencodeException ex) when (ex.Error == BencodeError.Truncated && input.Length < options.MaxMessageSize)
+        catch (BencodeException ex) when (ex.Error == BencodeError.Truncated)
         {
             value = null;
             consumed = 0;
@@ -70,13 +72,19 @@ public static class BencodeDecoder
 
     private struct Parser
     {
+        // The parser only ever sees the first MaxMessageSize bytes, so no value (a string body, a closing 'e') can end
+        // past the limit. Running off that window means "truncated" when the input is shorter than the limit, and
+        // "too large" when the input reaches the limit, since more bytes could then never complete a valid message.
         private readonly ReadOnlyMemory<byte> _input;
         private readonly BencodeOptions _options;
+        private readonly BencodeError _endOfInput;
         private int _values;
 
         public Parser(ReadOnlyMemory<byte> input, BencodeOptions options)
         {
-            _input = input;
+            var limit = Math.Max(0, options.MaxMessageSize);
+            _endOfInput = input.Length >= limit ? BencodeError.MessageTooLarge : BencodeError.Truncated;
+            _input = input.Length > limit ? input[..limit] : input;
             _options = options;
             Position = 0;
             _values = 0;
@@ -89,12 +97,7 @@ public static class BencodeDecoder
             var span = _input.Span;
             if (Position >= span.Length)
             {
-                BencodeException.Throw(BencodeError.Truncated, Position);
-            }
-
-            if (Position >= _options.MaxMessageSize)
-            {
-                BencodeException.Throw(BencodeError.MessageTooLarge, Position);
+                BencodeException.Throw(_endOfInput, Position);
             }
 
             if (++_values > _options.MaxValues)
@@ -124,10 +127,7 @@ public static class BencodeDecoder
 
         private BList ParseList(int depth, int start)
         {
-            if (depth + 1 > _options.MaxDepth)
-            {
-                BencodeException.Throw(BencodeError.DepthExceeded, Position);
-            }
+            EnterContainer(depth);
 
             Position++;
             var items = new List<BValue>();
@@ -136,7 +136,7 @@ public static class BencodeDecoder
                 var span = _input.Span;
                 if (Position >= span.Length)
                 {
-                    BencodeException.Throw(BencodeError.Truncated, Position);
+                    BencodeException.Throw(_endOfInput, Position);
                 }
 
                 if (span[Position] == (byte)'e')
@@ -151,10 +151,7 @@ public static class BencodeDecoder
 
         private BDictionary ParseDictionary(int depth, int start)
         {
-            if (depth + 1 > _options.MaxDepth)
-            {
-                BencodeException.Throw(BencodeError.DepthExceeded, Position);
-            }
+            EnterContainer(depth);
 
             Position++;
             var entries = new List<KeyValuePair<byte[], BValue>>();
@@ -165,7 +162,7 @@ public static class BencodeDecoder
                 var span = _input.Span;
                 if (Position >= span.Length)
                 {
-                    BencodeException.Throw(BencodeError.Truncated, Position);
+                    BencodeException.Throw(_endOfInput, Position);
                 }
 
                 if (span[Position] == (byte)'e')
@@ -207,6 +204,16 @@ public static class BencodeDecoder
             }
         }
 
+        // MaxDepth bounds the recursion; the stack probe also covers callers that raise MaxDepth past what the
+        // thread's stack holds, so deep input is refused instead of ending the process with a stack overflow.
+        private readonly void EnterContainer(int depth)
+        {
+            if (depth + 1 > _options.MaxDepth || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
+            {
+                BencodeException.Throw(BencodeError.DepthExceeded, Position);
+            }
+        }
+
         private ReadOnlyMemory<byte> ParseStringBody(ReadOnlySpan<byte> span)
         {
             var length = ParseInteger(span, (byte)':', allowNegative: false);
@@ -218,7 +225,7 @@ public static class BencodeDecoder
             if (length > span.Length - Position)
             {
                 BencodeException.Throw(
-                    Position + length > _options.MaxMessageSize ? BencodeError.MessageTooLarge : BencodeError.Truncated,
+                    Position + length > _options.MaxMessageSize ? BencodeError.MessageTooLarge : _endOfInput,
                     Position);
             }
 
@@ -243,7 +250,7 @@ public static class BencodeDecoder
             {
                 if (Position >= span.Length)
                 {
-                    BencodeException.Throw(BencodeError.Truncated, Position);
+                    BencodeException.Throw(_endOfInput, Position);
                 }
 
                 var b = span[Position];

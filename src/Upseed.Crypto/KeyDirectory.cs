@@ -9,6 +9,7 @@ namespace Upseed.Crypto;
 public sealed class KeyDirectory
 {
     private const string FormatLine = "upseed-ed25519-seed-v1";
+    private const int MaxFileSize = 256;
     private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private const UnixFileMode OwnerOnlyDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
@@ -87,8 +88,14 @@ public sealed class KeyDirectory
     /// <exception cref="InvalidDataException">The file is not a key file.</exception>
     public static Ed25519KeyPair Read(string file)
     {
+        // Save writes exactly two lines (88 bytes); anything longer or with more lines was not written by us.
+        if (new FileInfo(file).Length > MaxFileSize)
+        {
+            throw new InvalidDataException($"{file} is not an Upseed key file.");
+        }
+
         var lines = File.ReadAllLines(file);
-        if (lines.Length < 2 || lines[0] != FormatLine || lines[1].Length != 64)
+        if (lines.Length != 2 || lines[0] != FormatLine || lines[1].Length != 64)
         {
             throw new InvalidDataException($"{file} is not an Upseed key file.");
         }
