@@ -8,6 +8,8 @@ public readonly struct InfoHash : IEquatable<InfoHash>, IComparable<InfoHash>
 {
     public const int Size = 20;
 
+    private const string Base32Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
     // Three fields instead of an array: no allocation, and equality is three compares.
     private readonly ulong _a;
     private readonly ulong _b;
@@ -47,6 +49,33 @@ public readonly struct InfoHash : IEquatable<InfoHash>, IComparable<InfoHash>
         return Convert.ToHexStringLower(bytes);
     }
 
+    /// <summary>
+    /// 32 uppercase RFC 4648 base32 characters, the older magnet-link form (BEP 9 allows it). Parsing accepts it, so
+    /// this exists to write links for clients that still expect it and to test that path both ways.
+    /// </summary>
+    public string ToBase32()
+    {
+        Span<byte> bytes = stackalloc byte[Size];
+        CopyTo(bytes);
+        Span<char> text = stackalloc char[32];
+        var buffer = 0;
+        var bits = 0;
+        var written = 0;
+        foreach (var b in bytes)
+        {
+            buffer = ((buffer << 8) | b) & 0xFFF; // at most 4 unread bits + 8 new ones
+            bits += 8;
+            while (bits >= 5)
+            {
+                bits -= 5;
+                text[written++] = Base32Alphabet[(buffer >> bits) & 31];
+            }
+        }
+
+        // 160 bits is exactly 32 groups of 5: nothing is left over and no padding is needed.
+        return new string(text);
+    }
+
     public override string ToString() => ToHex();
 
     /// <summary>Parses 40 hex characters or 32 base32 characters (both appear in magnet links, BEP 9).</summary>
@@ -84,7 +113,7 @@ public readonly struct InfoHash : IEquatable<InfoHash>, IComparable<InfoHash>
 
     /// <exception cref="FormatException">The text is neither 40 hex nor 32 base32 characters.</exception>
     public static InfoHash Parse(string text) =>
-        TryParse(text, out var infoHash) ? infoHash : throw new FormatException($"'{text}' is not an info-hash (40 hex characters).");
+        TryParse(text, out var infoHash) ? infoHash : throw new FormatException($"'{text}' is not an info-hash (40 hex or 32 base32 characters).");
 
     public bool Equals(InfoHash other) => _a == other._a && _b == other._b && _c == other._c;
 
