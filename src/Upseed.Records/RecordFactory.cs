@@ -149,8 +149,10 @@ public sealed class RecordFactory
         unsigned.CopyTo(message, RecordCodec.SignatureDomain.Length);
         dict.Set(RecordFields.Sig, _author.Sign(message));
 
+        // Structure, text and sizes are checked as every node will check them; the signature was just made with
+        // libsodium, so it is not verified again (that would double the cost of bulk generation).
         var bytes = dict.Encode();
-        if (!RecordCodec.TryParse(bytes, _options, out var record, out var rejection))
+        if (!RecordCodec.TryDecode(bytes, _options, out var record, out var rejection))
         {
             throw new RecordRejectedException(rejection);
         }

@@ -62,27 +62,7 @@ public sealed partial class RecordStore
                     continue;
                 }
 
-                if (!seen.Add(record.Id) || ExistsLocked(record.Id, transaction))
-                {
-                    results[i] = IngestResult.Duplicate(record.Id);
-                    continue;
-                }
-
-                // A savepoint per record: a refusal found halfway (an inconsistent comment, a superseded vote)
-                // leaves no trace, while the rest of the batch still commits.
-                transaction.Save("record");
-                var rejection = Apply(record, received, transaction);
-                if (rejection is null)
-                {
-                    transaction.Release("record");
-                    results[i] = IngestResult.Accepted(record);
-                }
-                else
-                {
-                    transaction.Rollback("record");
-                    transaction.Release("record");
-                    results[i] = IngestResult.Rejected(rejection, record.Id);
-                }
+                results[i] = seen.Add(record.Id) ? ApplyOne(record, received, transaction) : IngestResult.Duplicate(record.Id);
             }
 
             transaction.Commit();
@@ -101,6 +81,51 @@ public sealed partial class RecordStore
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Refused record {Id}: {Reason}")]
     private static partial void LogRefused(ILogger logger, InfoHash? id, RecordRejection? reason);
+
+    /// <summary>
+    /// Stores records this process has already authenticated (made by <see cref="RecordFactory"/>, or passed
+    /// <see cref="RecordCodec.TryParse"/>), skipping the signature check. For bulk generation and local writes.
+    /// </summary>
+    public IReadOnlyList<IngestResult> IngestAuthenticated(IReadOnlyList<SignedRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var results = new IngestResult[records.Count];
+        lock (_gate)
+        {
+            using var transaction = _connection.BeginTransaction(deferred: false);
+            var received = Now();
+            for (var i = 0; i < records.Count; i++)
+            {
+                results[i] = ApplyOne(records[i], received, transaction);
+            }
+
+            transaction.Commit();
+        }
+
+        return results;
+    }
+
+    private IngestResult ApplyOne(SignedRecord record, long received, SqliteTransaction transaction)
+    {
+        if (ExistsLocked(record.Id, transaction))
+        {
+            return IngestResult.Duplicate(record.Id);
+        }
+
+        // A savepoint per record: a refusal found halfway (an inconsistent comment, a superseded vote)
+        // leaves no trace, while the rest of the batch still commits.
+        transaction.Save("record");
+        var rejection = Apply(record, received, transaction);
+        if (rejection is null)
+        {
+            transaction.Release("record");
+            return IngestResult.Accepted(record);
+        }
+
+        transaction.Rollback("record");
+        transaction.Release("record");
+        return IngestResult.Rejected(rejection, record.Id);
+    }
 
     private void MarkDuplicates(SignedRecord?[] decoded, IngestResult?[] results)
     {

@@ -1,0 +1,3 @@
+using Upseed.Cli;
+
+return CliApp.Run(args, Console.Out, Console.Error, CliEnvironment.FromProcess());
