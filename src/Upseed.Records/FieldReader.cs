@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Text;
 using Upseed.Bencode;
 using Upseed.Metainfo;
 
@@ -8,12 +7,12 @@ namespace Upseed.Records;
 /// <summary>Typed access to a record's fields, each check failing with a reason instead of a cast exception.</summary>
 internal readonly struct FieldReader(BDictionary dict)
 {
-    public RecordCodec.Entry EntryOf(string key) => RecordCodec.EntryOf(dict, Encoding.ASCII.GetBytes(key));
+    public RecordCodec.Entry EntryOf(string key) => RecordCodec.EntryOf(dict, RecordFields.KeyBytes(key));
 
     public bool TryInteger(string key, out long value, [NotNullWhen(false)] out RecordRejection? rejection)
     {
         value = 0;
-        if (!dict.TryGetValue(key, out var raw))
+        if (!dict.TryGetValue(RecordFields.KeyBytes(key), out var raw))
         {
             rejection = Missing(key);
             return false;
@@ -26,7 +25,7 @@ internal readonly struct FieldReader(BDictionary dict)
     {
         value = null;
         rejection = null;
-        if (!dict.TryGetValue(key, out var raw))
+        if (!dict.TryGetValue(RecordFields.KeyBytes(key), out var raw))
         {
             return true;
         }
@@ -43,7 +42,7 @@ internal readonly struct FieldReader(BDictionary dict)
     public bool TryText(string key, int maxBytes, bool multiline, out string text, [NotNullWhen(false)] out RecordRejection? rejection, bool allowEmpty = false)
     {
         text = string.Empty;
-        if (!dict.TryGetValue(key, out var raw))
+        if (!dict.TryGetValue(RecordFields.KeyBytes(key), out var raw))
         {
             rejection = Missing(key);
             return false;
@@ -62,7 +61,7 @@ internal readonly struct FieldReader(BDictionary dict)
     {
         text = null;
         rejection = null;
-        if (!dict.ContainsKey(key))
+        if (!dict.TryGetValue(RecordFields.KeyBytes(key), out _))
         {
             return true;
         }
@@ -79,7 +78,7 @@ internal readonly struct FieldReader(BDictionary dict)
     public bool TryBytes(string key, int size, out ReadOnlyMemory<byte> value, [NotNullWhen(false)] out RecordRejection? rejection)
     {
         value = default;
-        if (!dict.TryGetValue(key, out var raw))
+        if (!dict.TryGetValue(RecordFields.KeyBytes(key), out var raw))
         {
             rejection = Missing(key);
             return false;
@@ -100,7 +99,7 @@ internal readonly struct FieldReader(BDictionary dict)
     {
         value = null;
         rejection = null;
-        if (!dict.ContainsKey(key))
+        if (!dict.TryGetValue(RecordFields.KeyBytes(key), out _))
         {
             return true;
         }
@@ -130,7 +129,7 @@ internal readonly struct FieldReader(BDictionary dict)
     {
         id = null;
         rejection = null;
-        if (!dict.ContainsKey(key))
+        if (!dict.TryGetValue(RecordFields.KeyBytes(key), out _))
         {
             return true;
         }
@@ -148,7 +147,7 @@ internal readonly struct FieldReader(BDictionary dict)
     {
         community = null;
         rejection = null;
-        if (!dict.ContainsKey(RecordFields.Community) && !required)
+        if (!dict.TryGetValue(RecordFields.KeyBytes(RecordFields.Community), out _) && !required)
         {
             return true;
         }
@@ -171,7 +170,7 @@ internal readonly struct FieldReader(BDictionary dict)
     public bool TryKeyList(string key, out IReadOnlyList<ReadOnlyMemory<byte>> keys, [NotNullWhen(false)] out RecordRejection? rejection)
     {
         keys = [];
-        if (!dict.TryGetValue(key, out var raw))
+        if (!dict.TryGetValue(RecordFields.KeyBytes(key), out var raw))
         {
             rejection = Missing(key);
             return false;

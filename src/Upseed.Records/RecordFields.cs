@@ -28,34 +28,47 @@ internal static class RecordFields
 
     private static readonly string[] s_common = [Author, Created, Kind, Sig, Version];
 
-    /// <summary>Every key a kind may carry (required or optional).</summary>
-    public static IReadOnlySet<string> AllowedFor(RecordKind kind) => kind switch
+    // Built once: decoding runs on every record that arrives, and compares raw key bytes without decoding them.
+    private static readonly Dictionary<RecordKind, byte[][]> s_allowed = new()
     {
-        RecordKind.Identity => Set(Name, Bio, Pow),
-        RecordKind.Post => Set(Community, Title, Body, Parent, Root, Pow),
-        RecordKind.Vote => Set(Community, Target, Value),
-        RecordKind.Retract => Set(Community, Target, Replacement),
-        RecordKind.Label => Set(Community, Target, Subject, Label, Reason),
-        RecordKind.Charter => Set(Community, Title, Rules, Moderators, Difficulty),
-        _ => Set(),
+        [RecordKind.Identity] = Keys(Name, Bio, Pow),
+        [RecordKind.Post] = Keys(Community, Title, Body, Parent, Root, Pow),
+        [RecordKind.Vote] = Keys(Community, Target, Value),
+        [RecordKind.Retract] = Keys(Community, Target, Replacement),
+        [RecordKind.Label] = Keys(Community, Target, Subject, Label, Reason),
+        [RecordKind.Charter] = Keys(Community, Title, Rules, Moderators, Difficulty),
     };
 
-    public static string KindName(RecordKind kind) => kind.ToString().ToLowerInvariant();
+    private static readonly Dictionary<string, RecordKind> s_kinds =
+        Enum.GetValues<RecordKind>().ToDictionary(KindName, k => k, StringComparer.Ordinal);
 
-    public static bool TryParseKind(string name, out RecordKind kind)
+    private static readonly Dictionary<string, byte[]> s_keyBytes = typeof(RecordFields)
+        .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+        .Where(f => f.IsLiteral)
+        .Select(f => (string)f.GetRawConstantValue()!)
+        .ToDictionary(k => k, k => System.Text.Encoding.ASCII.GetBytes(k), StringComparer.Ordinal);
+
+    /// <summary>True when a kind may carry this key (required or optional).</summary>
+    public static bool IsAllowed(RecordKind kind, ReadOnlySpan<byte> key)
     {
-        foreach (var candidate in Enum.GetValues<RecordKind>())
+        foreach (var allowed in s_allowed[kind])
         {
-            if (KindName(candidate) == name)
+            if (key.SequenceEqual(allowed))
             {
-                kind = candidate;
                 return true;
             }
         }
 
-        kind = default;
         return false;
     }
 
-    private static HashSet<string> Set(params string[] keys) => [.. s_common, .. keys];
+    /// <summary>The ASCII bytes of a field name, without allocating.</summary>
+    public static byte[] KeyBytes(string field) => s_keyBytes[field];
+
+    public static string KindName(RecordKind kind) => kind.ToString().ToLowerInvariant();
+
+    public static bool TryParseKind(string name, out RecordKind kind) => s_kinds.TryGetValue(name, out kind);
+
+    private static byte[][] Keys(params string[] keys) =>
+        [.. s_common.Concat(keys).Select(k => System.Text.Encoding.ASCII.GetBytes(k))];
 }

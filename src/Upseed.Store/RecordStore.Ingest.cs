@@ -34,35 +34,54 @@ public sealed partial class RecordStore
             }
         }
 
-        // A replay is spotted by id before paying for a signature check.
-        MarkDuplicates(decoded, results);
-
-        // Signatures and proof of work, outside the lock.
-        for (var i = 0; i < batch.Count; i++)
-        {
-            if (decoded[i] is { } record && results[i] is null)
-            {
-                var rejection = RecordCodec.Authenticate(record, RequiredWork(record.Kind, record.Community));
-                if (rejection is not null)
-                {
-                    results[i] = IngestResult.Rejected(rejection, record.Id);
-                }
-            }
-        }
-
         lock (_gate)
         {
+            // The write lock is taken first, so "is it new?" and "store it" see the same database even when another
+            // process (the CLI beside a node) writes to the folder too.
             using var transaction = _connection.BeginTransaction(deferred: false);
+
+            // A replay is spotted by id before paying for a signature check.
             var seen = new HashSet<InfoHash>();
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (decoded[i] is { } record && (!seen.Add(record.Id) || ExistsLocked(record.Id, transaction)))
+                {
+                    results[i] = IngestResult.Duplicate(record.Id);
+                }
+            }
+
+            // Signatures and proof of work: no database work, so a large batch spreads them over several threads.
+            void Authenticate(int i)
+            {
+                if (decoded[i] is { } record && results[i] is null)
+                {
+                    var rejection = RecordCodec.Authenticate(record, RequiredWork(record.Kind, record.Community));
+                    if (rejection is not null)
+                    {
+                        results[i] = IngestResult.Rejected(rejection, record.Id);
+                    }
+                }
+            }
+
+            if (batch.Count >= 16 && _options.VerifyParallelism > 1)
+            {
+                Parallel.For(0, batch.Count, new ParallelOptions { MaxDegreeOfParallelism = _options.VerifyParallelism }, Authenticate);
+            }
+            else
+            {
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    Authenticate(i);
+                }
+            }
+
             var received = Now();
             for (var i = 0; i < batch.Count; i++)
             {
-                if (decoded[i] is not { } record || results[i] is not null)
+                if (decoded[i] is { } record && results[i] is null)
                 {
-                    continue;
+                    results[i] = ApplyChecked(record, received, transaction);
                 }
-
-                results[i] = seen.Add(record.Id) ? ApplyOne(record, received, transaction) : IngestResult.Duplicate(record.Id);
             }
 
             transaction.Commit();
@@ -105,40 +124,16 @@ public sealed partial class RecordStore
         return results;
     }
 
-    private IngestResult ApplyOne(SignedRecord record, long received, SqliteTransaction transaction)
-    {
-        if (ExistsLocked(record.Id, transaction))
-        {
-            return IngestResult.Duplicate(record.Id);
-        }
+    private IngestResult ApplyOne(SignedRecord record, long received, SqliteTransaction transaction) =>
+        ExistsLocked(record.Id, transaction) ? IngestResult.Duplicate(record.Id) : ApplyChecked(record, received, transaction);
 
-        // A savepoint per record: a refusal found halfway (an inconsistent comment, a superseded vote)
-        // leaves no trace, while the rest of the batch still commits.
-        transaction.Save("record");
+    /// <summary>Applies a record known to be new and authentic.</summary>
+    private IngestResult ApplyChecked(SignedRecord record, long received, SqliteTransaction transaction)
+    {
+        // Every Apply* method runs its checks (reads) before its first write, so a refusal leaves no trace and
+        // the rest of the batch still commits.
         var rejection = Apply(record, received, transaction);
-        if (rejection is null)
-        {
-            transaction.Release("record");
-            return IngestResult.Accepted(record);
-        }
-
-        transaction.Rollback("record");
-        transaction.Release("record");
-        return IngestResult.Rejected(rejection, record.Id);
-    }
-
-    private void MarkDuplicates(SignedRecord?[] decoded, IngestResult?[] results)
-    {
-        lock (_gate)
-        {
-            for (var i = 0; i < decoded.Length; i++)
-            {
-                if (decoded[i] is { } record && results[i] is null && ExistsLocked(record.Id, null))
-                {
-                    results[i] = IngestResult.Duplicate(record.Id);
-                }
-            }
-        }
+        return rejection is null ? IngestResult.Accepted(record) : IngestResult.Rejected(rejection, record.Id);
     }
 
     private bool ExistsLocked(InfoHash id, SqliteTransaction? transaction)
@@ -162,31 +157,31 @@ public sealed partial class RecordStore
 
     private RecordRejection? ApplyPost(PostRecord post, long received, SqliteTransaction tx)
     {
-        var community = CommunityRef(post.CommunityName, tx);
         if (post.Parent is { } parentId)
         {
             var parent = Cached("""
-                SELECT p.community, p.root FROM records r JOIN posts p ON p.seq = r.seq WHERE r.id = $id
+                SELECT c.name, p.root FROM records r
+                JOIN posts p ON p.seq = r.seq JOIN communities c ON c.ref = p.community
+                WHERE r.id = $id
                 """, tx);
             parent.Parameters.AddWithValue("$id", parentId.ToArray());
-            using (var reader = parent.ExecuteReader())
+            using var reader = parent.ExecuteReader();
+            if (reader.Read())
             {
-                if (reader.Read())
+                if (reader.GetString(0) != post.CommunityName)
                 {
-                    if (reader.GetInt64(0) != community)
-                    {
-                        return new(RejectReason.Inconsistent, "The comment's community differs from the thread it answers.");
-                    }
+                    return new(RejectReason.Inconsistent, "The comment's community differs from the thread it answers.");
+                }
 
-                    var expectedRoot = reader.IsDBNull(1) ? parentId : new InfoHash((byte[])reader[1]);
-                    if (expectedRoot != post.Root)
-                    {
-                        return new(RejectReason.Inconsistent, $"The comment names root {post.Root}, but its parent belongs to thread {expectedRoot}.");
-                    }
+                var expectedRoot = reader.IsDBNull(1) ? parentId : new InfoHash((byte[])reader[1]);
+                if (expectedRoot != post.Root)
+                {
+                    return new(RejectReason.Inconsistent, $"The comment names root {post.Root}, but its parent belongs to thread {expectedRoot}.");
                 }
             }
         }
 
+        var community = CommunityRef(post.CommunityName, tx);
         var author = AuthorRef(post.Author, tx);
         var seq = InsertRecord(post, author, community, received, tx);
         var retracted = IsRetractedBy(post.Id, author, tx);
@@ -218,10 +213,11 @@ public sealed partial class RecordStore
 
     private RecordRejection? ApplyVote(VoteRecord vote, long received, SqliteTransaction tx)
     {
-        var voter = AuthorRef(vote.Author, tx);
-        var existing = Cached("SELECT created, record FROM votes WHERE target = $target AND voter = $voter", tx);
+        var existing = Cached("""
+            SELECT v.created, v.record FROM votes v JOIN authors a ON a.ref = v.voter WHERE v.target = $target AND a.key = $key
+            """, tx);
         existing.Parameters.AddWithValue("$target", vote.Target.ToArray());
-        existing.Parameters.AddWithValue("$voter", voter);
+        existing.Parameters.AddWithValue("$key", vote.Author.ToArray());
         InfoHash? replaced = null;
         using (var reader = existing.ExecuteReader())
         {
@@ -243,6 +239,7 @@ public sealed partial class RecordStore
             DeleteRecord(old, tx);
         }
 
+        var voter = AuthorRef(vote.Author, tx);
         InsertRecord(vote, voter, CommunityRef(vote.CommunityName, tx), received, tx);
         var upsert = Cached("""
             INSERT INTO votes(target, voter, value, created, record) VALUES($target, $voter, $value, $created, $record)
@@ -266,9 +263,8 @@ public sealed partial class RecordStore
 
     private RecordRejection? ApplyIdentity(IdentityRecord identity, long received, SqliteTransaction tx)
     {
-        var author = AuthorRef(identity.Author, tx);
-        var current = Cached("SELECT identity_created, identity_id FROM authors WHERE ref = $ref", tx);
-        current.Parameters.AddWithValue("$ref", author);
+        var current = Cached("SELECT identity_created, identity_id FROM authors WHERE key = $key", tx);
+        current.Parameters.AddWithValue("$key", identity.Author.ToArray());
         InfoHash? replaced = null;
         using (var reader = current.ExecuteReader())
         {
@@ -290,6 +286,7 @@ public sealed partial class RecordStore
             DeleteRecord(old, tx);
         }
 
+        var author = AuthorRef(identity.Author, tx);
         InsertRecord(identity, author, null, received, tx);
         var update = Cached("""
             UPDATE authors SET name = $name, bio = $bio, identity_id = $id, identity_created = $created WHERE ref = $ref
@@ -305,15 +302,11 @@ public sealed partial class RecordStore
 
     private RecordRejection? ApplyRetract(RetractRecord retract, long received, SqliteTransaction tx)
     {
-        var author = AuthorRef(retract.Author, tx);
-        var target = Cached("SELECT author, kind FROM records WHERE id = $id", tx);
+        var target = Cached("SELECT a.key FROM records r JOIN authors a ON a.ref = r.author WHERE r.id = $id", tx);
         target.Parameters.AddWithValue("$id", retract.Target.ToArray());
-        using (var reader = target.ExecuteReader())
+        if (target.ExecuteScalar() is byte[] targetAuthor && !targetAuthor.AsSpan().SequenceEqual(retract.Author.Span))
         {
-            if (reader.Read() && reader.GetInt64(0) != author)
-            {
-                return new(RejectReason.Inconsistent, "Only a record's author can retract it.");
-            }
+            return new(RejectReason.Inconsistent, "Only a record's author can retract it.");
         }
 
         var existing = Cached("SELECT 1 FROM retractions WHERE target = $id", tx);
@@ -323,6 +316,7 @@ public sealed partial class RecordStore
             return new(RejectReason.Superseded, "The record is already retracted.");
         }
 
+        var author = AuthorRef(retract.Author, tx);
         InsertRecord(retract, author, CommunityRef(retract.CommunityName, tx), received, tx);
         var insert = Cached("INSERT INTO retractions(target, author, record, replacement) VALUES($target, $author, $record, $replacement)", tx);
         insert.Parameters.AddWithValue("$target", retract.Target.ToArray());
@@ -364,11 +358,13 @@ public sealed partial class RecordStore
 
     private RecordRejection? ApplyCharter(CharterRecord charter, long received, SqliteTransaction tx)
     {
-        var founder = AuthorRef(charter.Author, tx);
-        var community = CommunityRef(charter.CommunityName, tx);
-        var existing = Cached("SELECT created, record FROM charters WHERE community = $community AND founder = $founder", tx);
-        existing.Parameters.AddWithValue("$community", community);
-        existing.Parameters.AddWithValue("$founder", founder);
+        var existing = Cached("""
+            SELECT ch.created, ch.record FROM charters ch
+            JOIN authors a ON a.ref = ch.founder JOIN communities c ON c.ref = ch.community
+            WHERE c.name = $community AND a.key = $key
+            """, tx);
+        existing.Parameters.AddWithValue("$community", charter.CommunityName);
+        existing.Parameters.AddWithValue("$key", charter.Author.ToArray());
         InfoHash? replaced = null;
         using (var reader = existing.ExecuteReader())
         {
@@ -390,6 +386,8 @@ public sealed partial class RecordStore
             DeleteRecord(old, tx);
         }
 
+        var founder = AuthorRef(charter.Author, tx);
+        var community = CommunityRef(charter.CommunityName, tx);
         InsertRecord(charter, founder, community, received, tx);
         var upsert = Cached("""
             INSERT INTO charters(community, founder, created, record) VALUES($community, $founder, $created, $record)

@@ -20,4 +20,10 @@ public sealed record StoreOptions
     /// across a power cut (NORMAL in WAL mode may lose the last commits).
     /// </summary>
     public bool SynchronousFull { get; init; } = true;
+
+    /// <summary>
+    /// Threads that check signatures of one ingest batch at once. Defaults to the processor count: signature checks
+    /// are most of the cost of ingest, and they need no lock.
+    /// </summary>
+    public int VerifyParallelism { get; init; } = Environment.ProcessorCount;
 }
