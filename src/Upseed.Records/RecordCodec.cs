@@ -118,13 +118,11 @@ public static class RecordCodec
             return false;
         }
 
-        var allowed = RecordFields.AllowedFor(kind);
         foreach (var (key, _) in dict.Entries)
         {
-            var name = Encoding.UTF8.GetString(key);
-            if (!allowed.Contains(name))
+            if (!RecordFields.IsAllowed(kind, key))
             {
-                rejection = new(RejectReason.UnexpectedField, $"A {kindName} record has no field '{Printable(name)}'.");
+                rejection = new(RejectReason.UnexpectedField, $"A {kindName} record has no field '{Printable(Encoding.UTF8.GetString(key))}'.");
                 return false;
             }
         }
@@ -142,7 +140,11 @@ public static class RecordCodec
             return false;
         }
 
-        var latest = options.Clock.GetUtcNow() + options.MaxFutureSkew;
+        // Readers of stored records turn this check off with a huge skew: saturate instead of overflowing DateTimeOffset.
+        var now = options.Clock.GetUtcNow();
+        var latest = options.MaxFutureSkew >= DateTimeOffset.MaxValue - now ? DateTimeOffset.MaxValue
+            : options.MaxFutureSkew <= DateTimeOffset.MinValue - now ? DateTimeOffset.MinValue
+            : now + options.MaxFutureSkew;
         if (created > latest.ToUnixTimeSeconds())
         {
             rejection = new(
@@ -151,9 +153,20 @@ public static class RecordCodec
             return false;
         }
 
-        if (kind is RecordKind.Identity or RecordKind.Post && !reader.TryInteger(RecordFields.Pow, out _, out rejection))
+        if (kind is RecordKind.Identity or RecordKind.Post)
         {
-            return false;
+            if (!reader.TryInteger(RecordFields.Pow, out var nonce, out rejection))
+            {
+                return false;
+            }
+
+            // A nonce is unsigned: were negative values all read as nonce 0, one solved challenge would yield any
+            // number of distinct records (distinct ids) for the price of one.
+            if (nonce < 0)
+            {
+                rejection = new(RejectReason.InvalidField, "The proof-of-work nonce is negative.");
+                return false;
+            }
         }
 
         var common = new CommonFields(bytes, author, created, reader.EntryOf(RecordFields.Sig), reader.EntryOf(RecordFields.Pow));
@@ -291,7 +304,7 @@ public static class RecordCodec
 
     private static ulong ReadNonce(ReadOnlySpan<byte> bytes, Entry pow)
     {
-        // "i<digits>e"; validated as a non-negative integer by TryDecode.
+        // "i<digits>e"; TryDecode refuses negative nonces, so '-' only reaches here from a record made by hand.
         var digits = bytes.Slice(pow.ValueStart + 1, pow.Length - (pow.ValueStart - pow.Start) - 2);
         ulong nonce = 0;
         foreach (var digit in digits)
