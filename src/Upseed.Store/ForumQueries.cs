@@ -51,9 +51,11 @@ public sealed class ForumQueries
                 return head;
             }
 
+            // Comments in another community than the thread's are not part of it: one that arrived before its thread
+            // could not be checked against it then.
             var root = head[0].Root ?? head[0].Id;
             var all = Rows("WHERE p.root = $root", cmd => cmd.Parameters.AddWithValue("$root", root.ToArray()));
-            return [.. head, .. all.Where(r => r.Id != id)];
+            return [.. head, .. all.Where(r => r.Id != id && r.Community == head[0].Community)];
         });
         if (rows.Count == 0)
         {

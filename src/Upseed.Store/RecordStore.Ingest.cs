@@ -189,7 +189,7 @@ public sealed partial class RecordStore
             INSERT INTO posts(seq, community, created, author, title, parent, root, score, comments, retracted)
             VALUES($seq, $community, $created, $author, $title, $parent, $root,
                    (SELECT COALESCE(SUM(v.value * a.weight), 0) FROM votes v JOIN authors a ON a.ref = v.voter WHERE v.target = $id),
-                   CASE WHEN $root IS NULL THEN (SELECT COUNT(*) FROM posts WHERE root = $id AND retracted = 0) ELSE 0 END,
+                   CASE WHEN $root IS NULL THEN (SELECT COUNT(*) FROM posts WHERE root = $id AND retracted = 0 AND community = $community) ELSE 0 END,
                    $retracted)
             """, tx);
         insert.Parameters.AddWithValue("$seq", seq);
@@ -205,7 +205,7 @@ public sealed partial class RecordStore
 
         if (post.Root is { } root && !retracted)
         {
-            AdjustCommentCount(root, +1, tx);
+            AdjustCommentCount(root, community, +1, tx);
         }
 
         return null;
@@ -309,8 +309,11 @@ public sealed partial class RecordStore
             return new(RejectReason.Inconsistent, "Only a record's author can retract it.");
         }
 
-        var existing = Cached("SELECT 1 FROM retractions WHERE target = $id", tx);
+        var existing = Cached("""
+            SELECT 1 FROM retractions x JOIN authors a ON a.ref = x.author WHERE x.target = $id AND a.key = $key
+            """, tx);
         existing.Parameters.AddWithValue("$id", retract.Target.ToArray());
+        existing.Parameters.AddWithValue("$key", retract.Author.ToArray());
         if (existing.ExecuteScalar() is not null)
         {
             return new(RejectReason.Superseded, "The record is already retracted.");
@@ -327,12 +330,23 @@ public sealed partial class RecordStore
 
         var post = Cached("""
             UPDATE posts SET retracted = 1 WHERE retracted = 0 AND seq = (SELECT seq FROM records WHERE id = $id)
-            RETURNING root
+            RETURNING root, community
             """, tx);
         post.Parameters.AddWithValue("$id", retract.Target.ToArray());
-        if (post.ExecuteScalar() is byte[] root)
+        InfoHash? root = null;
+        long rootCommunity = 0;
+        using (var reader = post.ExecuteReader())
         {
-            AdjustCommentCount(new InfoHash(root), -1, tx);
+            if (reader.Read() && !reader.IsDBNull(0))
+            {
+                root = new InfoHash((byte[])reader[0]);
+                rootCommunity = reader.GetInt64(1);
+            }
+        }
+
+        if (root is { } thread)
+        {
+            AdjustCommentCount(thread, rootCommunity, -1, tx);
         }
 
         return null;
@@ -433,11 +447,16 @@ public sealed partial class RecordStore
         return query.ExecuteScalar() is not null;
     }
 
-    private void AdjustCommentCount(InfoHash root, int delta, SqliteTransaction tx)
+    // Only comments in the root's community count: one that arrived before its thread could not be checked then.
+    private void AdjustCommentCount(InfoHash root, long community, int delta, SqliteTransaction tx)
     {
-        var update = Cached("UPDATE posts SET comments = comments + $delta WHERE seq = (SELECT seq FROM records WHERE id = $root)", tx);
+        var update = Cached("""
+            UPDATE posts SET comments = comments + $delta
+            WHERE seq = (SELECT seq FROM records WHERE id = $root) AND community = $community
+            """, tx);
         update.Parameters.AddWithValue("$delta", delta);
         update.Parameters.AddWithValue("$root", root.ToArray());
+        update.Parameters.AddWithValue("$community", community);
         update.ExecuteNonQuery();
     }
 

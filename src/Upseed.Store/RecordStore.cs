@@ -204,7 +204,9 @@ public sealed partial class RecordStore : IDisposable
     public IReadOnlyList<InfoHash> FindByPrefix(string hexPrefix)
     {
         ArgumentNullException.ThrowIfNull(hexPrefix);
-        if (InfoHash.TryParse(hexPrefix, out var exact))
+        // Only 40 characters are a whole id: InfoHash.TryParse also reads 32 characters as base32, and a hex prefix of
+        // 32 digits drawn from [a-f2-7] spells one.
+        if (hexPrefix.Length == 40 && InfoHash.TryParse(hexPrefix, out var exact))
         {
             return Contains(exact) ? [exact] : [];
         }
@@ -214,8 +216,9 @@ public sealed partial class RecordStore : IDisposable
             return [];
         }
 
-        var even = hexPrefix.Length & ~1;
-        var low = Convert.FromHexString(hexPrefix[..even]);
+        // An odd prefix is padded with '0', not cut: "abcdef1" starts at abcdef10, so ids "abcdef0..." (which sort
+        // between abcdef and abcdef1) do not end the scan before it reaches the matches.
+        var low = Convert.FromHexString((hexPrefix.Length & 1) == 0 ? hexPrefix : hexPrefix + "0");
         lock (_gate)
         {
             using var command = Command("SELECT id FROM records WHERE id >= $low ORDER BY id LIMIT 16");

@@ -99,6 +99,22 @@ internal static class Schema
             value TEXT NOT NULL
         ) WITHOUT ROWID;
         """,
+
+        // 2: one retraction per target *and* author. Whether a retraction counts is known only once its target is here
+        // (only the target's author may retract it), so a stranger's retraction sent ahead of a post must not take
+        // the only slot and turn the author's own retraction away.
+        """
+        CREATE TABLE retractions_v2(
+            target BLOB NOT NULL,
+            author INTEGER NOT NULL,
+            record BLOB NOT NULL,
+            replacement BLOB,
+            PRIMARY KEY(target, author)
+        ) WITHOUT ROWID;
+        INSERT INTO retractions_v2(target, author, record, replacement) SELECT target, author, record, replacement FROM retractions;
+        DROP TABLE retractions;
+        ALTER TABLE retractions_v2 RENAME TO retractions;
+        """,
     ];
 
     public static int LatestVersion => s_migrations.Length;
