@@ -313,6 +313,31 @@ public sealed partial class RecordStore : IDisposable
         }
     }
 
+    /// <summary>True when this box seeds the record for at least one reason.</summary>
+    public bool IsPinned(InfoHash id)
+    {
+        lock (_gate)
+        {
+            var command = Cached("SELECT 1 FROM pins WHERE record = $id LIMIT 1", null);
+            command.Parameters.AddWithValue("$id", id.ToArray());
+            return command.ExecuteScalar() is not null;
+        }
+    }
+
+    /// <summary>The bytes of a record this box seeds (pinned for any reason), in one query: the seeding hot path.</summary>
+    public bool TryGetPinnedBytes(InfoHash id, out byte[] bytes)
+    {
+        lock (_gate)
+        {
+            var command = Cached("""
+                SELECT r.bytes FROM records r WHERE r.id = $id AND EXISTS (SELECT 1 FROM pins p WHERE p.record = r.id)
+                """, null);
+            command.Parameters.AddWithValue("$id", id.ToArray());
+            bytes = command.ExecuteScalar() as byte[] ?? [];
+            return bytes.Length > 0;
+        }
+    }
+
     public IReadOnlyList<Pin> Pins(InfoHash? id = null)
     {
         lock (_gate)
