@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Upseed.Metainfo;
 using Upseed.Records;
 using Upseed.Store;
 
@@ -8,6 +9,12 @@ namespace Upseed.Cli;
 /// <summary><c>post</c>, <c>comment</c>, <c>vote</c>, <c>top</c>, <c>show</c>: using the forum from the shell.</summary>
 internal static class ForumCommands
 {
+    /// <summary>
+    /// How far ahead of the clock a vote may be dated to stay newer than the voter's previous one: a minute, well
+    /// inside the 10 minutes other boxes allow (<see cref="RecordLimits.MaxFutureSkew"/>).
+    /// </summary>
+    private const int MaxVoteDateShift = 60;
+
     private static readonly Option<string?> s_as = new("--as") { Description = "Act as this identity (public key or prefix) instead of the default" };
 
     public static IEnumerable<Command> Build(HandlerFactory handler)
@@ -88,8 +95,7 @@ internal static class ForumCommands
             }
 
             var value = parse.GetValue(down) ? -1 : parse.GetValue(clear) ? 0 : 1;
-            var vote = ctx.Factory(ctx.Identity(parse.GetValue(s_as))).Vote(post.CommunityName, id, value);
-            ctx.StoreOwn(vote);
+            var vote = CastVote(ctx, ctx.Factory(ctx.Identity(parse.GetValue(s_as))), post.CommunityName, id, value);
 
             // Upvote = seed: pinned while the upvote stands; a downvote or withdrawal stops seeding it for that reason.
             if (value > 0)
@@ -114,6 +120,31 @@ internal static class ForumCommands
             }
         }));
         return command;
+    }
+
+    /// <summary>
+    /// Signs and stores a vote that replaces the voter's previous one. <c>created</c> has one-second resolution and the
+    /// store keeps the newest vote per voter (a tie goes to the larger id), so a change of mind within the same second
+    /// may lose to the vote it means to replace; then the vote is dated a second later, up to
+    /// <see cref="MaxVoteDateShift"/> seconds.
+    /// </summary>
+    private static VoteRecord CastVote(CliContext ctx, RecordFactory factory, string community, InfoHash target, int value)
+    {
+        var now = ctx.Environment.Clock.GetUtcNow().ToUnixTimeSeconds();
+        for (var shift = 0; ; shift++)
+        {
+            var vote = factory.Vote(community, target, value, now + shift);
+            var result = ctx.Store.Ingest(vote.Bytes);
+            if (result.Outcome != IngestOutcome.Rejected)
+            {
+                return vote;
+            }
+
+            if (result.Rejection?.Reason != RejectReason.Superseded || shift >= MaxVoteDateShift)
+            {
+                throw new CliException(ExitCodes.Rejected, $"rejected: {result.Rejection}");
+            }
+        }
     }
 
     private static Command TopCommand(HandlerFactory handler)
@@ -205,7 +236,9 @@ internal static class ForumCommands
     {
         if (ctx.Json)
         {
+            // One JSON document and nothing else, so that JSON parsers read the output.
             ctx.WriteJson(new { id = post.Id.ToHex(), magnet = JsonModels.Magnet(post), file = post.FileName });
+            return;
         }
 
         ctx.Output.WriteLine(post.Id.ToHex());

@@ -55,13 +55,12 @@ internal static class IdCommands
         ctx.Store.SetSetting(CliContext.DefaultIdentitySetting, keyPair.PublicKeyHex);
         if (ctx.Json)
         {
+            // One JSON document and nothing else, so that JSON parsers read the output.
             ctx.WriteJson(new { key = keyPair.PublicKeyHex, name, record = identity.Id.ToHex() });
-        }
-        else
-        {
-            ctx.Output.WriteLine($"Made identity '{name}'. Its secret key is in {ctx.Keys.Path} (keep a copy).");
+            return;
         }
 
+        ctx.Output.WriteLine($"Made identity '{name}'. Its secret key is in {ctx.Keys.Path} (keep a copy).");
         ctx.Output.WriteLine(keyPair.PublicKeyHex);
     }
 
