@@ -6,7 +6,8 @@ namespace Upseed.Bencode;
 
 /// <summary>
 /// A bencoded dictionary. Entries are kept sorted by raw key bytes, so encoding is canonical whatever order they
-/// were added in. Decoded dictionaries are already sorted (the decoder refuses anything else).
+/// were added in. Decoded dictionaries are sorted too: the decoder refuses unsorted input, or sorts it when
+/// <see cref="BencodeOptions.RequireSortedKeys"/> is off (then only <see cref="BValue.Raw"/> keeps the wire order).
 /// </summary>
 public sealed class BDictionary : BValue
 {

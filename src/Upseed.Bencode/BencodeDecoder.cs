@@ -4,8 +4,9 @@ using System.Runtime.CompilerServices;
 namespace Upseed.Bencode;
 
 /// <summary>
-/// Strict bencode decoder (BEP 3). Refuses non-canonical input: unsorted or duplicate dictionary keys, leading zeros,
-/// <c>i-0e</c>, trailing bytes; and enforces the limits in <see cref="BencodeOptions"/> before allocating anything.
+/// Strict bencode decoder (BEP 3). Refuses non-canonical input: unsorted (unless
+/// <see cref="BencodeOptions.RequireSortedKeys"/> is off) or duplicate dictionary keys, leading zeros, <c>i-0e</c>,
+/// trailing bytes; and enforces the limits in <see cref="BencodeOptions"/> before allocating anything.
 /// Decoded strings are slices of the input (no copy), so the input must outlive the values.
 /// </summary>
 public static class BencodeDecoder
@@ -155,6 +156,7 @@ public static class BencodeDecoder
 
             Position++;
             var entries = new List<KeyValuePair<byte[], BValue>>();
+            List<int>? keyStarts = null; // only once a key is out of order (RequireSortedKeys = false)
             ReadOnlyMemory<byte> previousKey = default;
             var first = true;
             while (true)
@@ -168,6 +170,11 @@ public static class BencodeDecoder
                 if (span[Position] == (byte)'e')
                 {
                     Position++;
+                    if (keyStarts is not null)
+                    {
+                        SortAndCheckDuplicates(entries, keyStarts);
+                    }
+
                     return new BDictionary(entries, _input[start..Position]);
                 }
 
@@ -191,17 +198,58 @@ public static class BencodeDecoder
                         BencodeException.Throw(BencodeError.DuplicateKey, keyStart);
                     }
 
-                    if (order > 0)
+                    if (order > 0 && keyStarts is null)
                     {
-                        BencodeException.Throw(BencodeError.UnsortedKeys, keyStart);
+                        if (_options.RequireSortedKeys)
+                        {
+                            BencodeException.Throw(BencodeError.UnsortedKeys, keyStart);
+                        }
+
+                        // From here on duplicates may be far apart; they are found after sorting, at the end.
+                        keyStarts = new List<int>(entries.Count + 1);
+                        for (var i = 0; i < entries.Count; i++)
+                        {
+                            keyStarts.Add(-1);
+                        }
                     }
                 }
 
                 first = false;
                 previousKey = key;
+                keyStarts?.Add(keyStart);
                 var value = ParseValue(depth + 1);
                 entries.Add(new(key.ToArray(), value));
             }
+        }
+
+        // BDictionary looks keys up by binary search, so an unsorted dictionary is sorted here. The sort is stable and
+        // bounded by MaxValues; equal keys end up adjacent, and the later one on the wire is reported.
+        private static void SortAndCheckDuplicates(List<KeyValuePair<byte[], BValue>> entries, List<int> keyStarts)
+        {
+            var order = new int[entries.Count];
+            for (var i = 0; i < order.Length; i++)
+            {
+                order[i] = i;
+            }
+
+            Array.Sort(order, (a, b) =>
+            {
+                var byKey = entries[a].Key.AsSpan().SequenceCompareTo(entries[b].Key);
+                return byKey != 0 ? byKey : a.CompareTo(b);
+            });
+
+            var sorted = new KeyValuePair<byte[], BValue>[order.Length];
+            for (var i = 0; i < order.Length; i++)
+            {
+                sorted[i] = entries[order[i]];
+                if (i > 0 && sorted[i].Key.AsSpan().SequenceEqual(sorted[i - 1].Key))
+                {
+                    BencodeException.Throw(BencodeError.DuplicateKey, Math.Max(keyStarts[order[i]], keyStarts[order[i - 1]]));
+                }
+            }
+
+            entries.Clear();
+            entries.AddRange(sorted);
         }
 
         // MaxDepth bounds the recursion; the stack probe also covers callers that raise MaxDepth past what the

@@ -18,6 +18,16 @@ public sealed record BencodeOptions
     /// <summary>Most values (strings, integers, lists, dictionaries) in one input. Defaults to 100,000.</summary>
     public int MaxValues { get; init; } = 100_000;
 
+    /// <summary>
+    /// Whether dictionary keys must appear in ascending raw-byte order (BEP 3). Defaults to <see langword="true"/>:
+    /// records are signed over their canonical bytes, so anything Upseed stores must be canonical. Messages from other
+    /// clients (BEP 10 extension handshakes, ut_metadata, ut_pex) come from encoders that do not always sort, so their
+    /// decoders pass <see langword="false"/>. Duplicate keys are refused either way, since they make a message mean two
+    /// things. A decoded dictionary is sorted in memory regardless; only its <see cref="BValue.Raw"/> keeps the order
+    /// found on the wire.
+    /// </summary>
+    public bool RequireSortedKeys { get; init; } = true;
+
     /// <summary>The defaults above.</summary>
     public static BencodeOptions Default { get; } = new();
 }
