@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Upseed.Store;
+using Upseed.Torrent.Swarm;
+
+namespace Upseed.Node;
+
+/// <summary>
+/// The node process: the store, the seeding listener, and a small web server (for now <c>GET /healthz</c>).
+/// Stops gracefully on SIGTERM or Ctrl-C (the generic host's console lifetime).
+/// </summary>
+public static class NodeHost
+{
+    public static WebApplication Build(NodeOptions options, Action<ILoggingBuilder>? logging = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = "Upseed.Node" });
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(options.Web));
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "HH:mm:ss ";
+        });
+        // Request-level logs from ASP.NET Core would drown the node's own.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        logging?.Invoke(builder.Logging);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(new EngineOptions());
+        builder.Services.AddSingleton(sp => RecordStore.Open(options.DataFolder, logger: sp.GetRequiredService<ILogger<RecordStore>>()));
+        builder.Services.AddSingleton<SeedingService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SeedingService>());
+
+        var app = builder.Build();
+        app.MapGet("/healthz", (SeedingService seeding) =>
+        {
+            if (!seeding.IsReady || seeding.Listener is not { } listener)
+            {
+                return Results.Json(new { status = "starting" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+
+            var counters = listener.Counters;
+            return Results.Json(new
+            {
+                status = "ok",
+                listen = listener.LocalEndPoint.ToString(),
+                connections = counters.ActiveConnections,
+                sessions = counters.Sessions,
+                blocksServed = counters.BlocksServed,
+            });
+        });
+        return app;
+    }
+}

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Upseed.Store;
+using Upseed.Torrent.Swarm;
+
+namespace Upseed.Node;
+
+/// <summary>Runs the peer listener for the node's lifetime: seeds every pinned record on demand.</summary>
+public sealed partial class SeedingService(RecordStore store, NodeOptions options, EngineOptions engineOptions, ILogger<SeedingService> logger) : IHostedService, IAsyncDisposable
+{
+    private PeerListener? _listener;
+
+    public PeerListener? Listener => _listener;
+
+    public StoreTorrentCatalog Catalog { get; } = new(store);
+
+    public bool IsReady => _listener is not null;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _listener = new PeerListener(options.Listen, Catalog, engineOptions, logger: logger);
+        _listener.Start();
+        if (options.Dht)
+        {
+            LogNotYet(logger, "--dht on", "the Mainline DHT");
+        }
+
+        if (options.Lsd)
+        {
+            LogNotYet(logger, "--lsd on", "local service discovery");
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_listener is not null)
+        {
+            await _listener.DisposeAsync().ConfigureAwait(false);
+            _listener = null;
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Flag}: {Feature} is not yet available in this build; the node runs without it")]
+    private static partial void LogNotYet(ILogger logger, string flag, string feature);
+}

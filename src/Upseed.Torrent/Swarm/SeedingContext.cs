@@ -1,0 +1,12 @@
+using Upseed.Torrent.Wire;
+
+namespace Upseed.Torrent.Swarm;
+
+/// <summary>What every seeding session of one listener shares.</summary>
+internal sealed record SeedingContext(
+    EngineOptions Options,
+    PeerWireOptions WireOptions,
+    PeerId PeerId,
+    TimeProvider Clock,
+    EngineCounters Counters,
+    int ListenPort);

@@ -1,0 +1,77 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Web;
+using Upseed.Metainfo;
+
+namespace Upseed.Interop.Tests;
+
+/// <summary>Debian's opentracker on a free 127.0.0.1 port (HTTP and UDP), for clients that only find peers through a tracker.</summary>
+internal sealed class Opentracker : IAsyncDisposable
+{
+    private readonly BackgroundProcess _process;
+
+    private Opentracker(BackgroundProcess process, int port)
+    {
+        _process = process;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public string AnnounceUrl => $"http://127.0.0.1:{Port}/announce";
+
+    /// <summary>
+    /// Starts the tracker. Debian builds opentracker in whitelist mode ("Requested download is not authorized"),
+    /// so the info-hashes it may track are written to a whitelist file first.
+    /// </summary>
+    public static async Task<Opentracker> StartAsync(string folder, params InfoHash[] allowed)
+    {
+        var port = FreePort.Tcp();
+        // Started as root it chroots to -d and drops to "nobody", then reads the whitelist relative to -d: the folder
+        // must be readable by others.
+        var trackerFolder = Directory.CreateDirectory(Path.Combine(folder, "opentracker")).FullName;
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(trackerFolder, (UnixFileMode)0b111_101_101);
+        }
+        await File.WriteAllLinesAsync(Path.Combine(trackerFolder, "whitelist"), allowed.Select(h => h.ToHex()));
+        var portText = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var process = BackgroundProcess.Start("/usr/bin/opentracker", ["-i", "127.0.0.1", "-p", portText, "-P", portText, "-d", trackerFolder, "-w", "whitelist"], "opentracker");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (true)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port);
+                return new Opentracker(process, port);
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline && !process.HasExited)
+            {
+                await Task.Delay(50);
+            }
+        }
+    }
+
+    /// <summary>Announces a seeder at 127.0.0.1:<paramref name="port"/> (as the node would), so clients find it.</summary>
+    public async Task AnnounceSeederAsync(InfoHash infoHash, int port)
+    {
+        using var http = new HttpClient();
+        var peerId = "-US0001-" + Guid.NewGuid().ToString("N")[..12];
+        var url = $"{AnnounceUrl}?info_hash={HttpUtility.UrlEncode(infoHash.ToArray())}&peer_id={peerId}&port={port}&uploaded=0&downloaded=0&left=0&compact=1&event=started";
+        var reply = await http.GetByteArrayAsync(url);
+        Assert.DoesNotContain("failure reason", System.Text.Encoding.Latin1.GetString(reply), StringComparison.Ordinal);
+    }
+
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
+}
+
+internal static class FreePort
+{
+    public static int Tcp()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
