@@ -20,6 +20,9 @@ public sealed partial class SeedingService(RecordStore store, NodeOptions option
     {
         _listener = new PeerListener(options.Listen, Catalog, engineOptions, logger: logger);
         _listener.Start();
+
+        // Magnets this box hands out name it as a peer (x.pe), so a plain client can fetch without the DHT.
+        store.SetSetting(BoxLinks.PeerHintSetting, BoxLinks.PeerHint(_listener.LocalEndPoint));
         if (options.Dht)
         {
             LogNotYet(logger, "--dht on", "the Mainline DHT");

@@ -67,6 +67,40 @@ public sealed class ExportCommandTests : IDisposable
     }
 
     [Fact]
+    public void Export_WithTrackersAndPeerHint_MagnetAndTorrentCarryThemAndKeepTheId()
+    {
+        using (var store = _cli.OpenStore())
+        {
+            store.SetSetting(Upseed.Node.BoxLinks.TrackersSetting, "http://tracker.example:6969/announce udp://tracker.example:6969");
+            store.SetSetting(Upseed.Node.BoxLinks.PeerHintSetting, "192.168.1.20:6881");
+        }
+
+        var magnet = MagnetLink.Parse(_cli.Ok("export", _post, "--magnet").LastLine);
+        var file = _cli.PathFor("post.torrent");
+        _cli.Ok("export", _post, "--torrent", file);
+        var torrent = TorrentMetainfo.Parse(File.ReadAllBytes(file));
+
+        Assert.Equal(_post, magnet.InfoHash.ToHex());
+        Assert.Equal(["http://tracker.example:6969/announce", "udp://tracker.example:6969"], magnet.Trackers);
+        Assert.Equal(["192.168.1.20:6881"], magnet.Peers);
+        Assert.Equal(_post, torrent.InfoHash.ToHex());
+        Assert.Equal(["http://tracker.example:6969/announce", "udp://tracker.example:6969"], torrent.Trackers);
+    }
+
+    [Fact]
+    public void PeerHint_WildcardListen_UsesALanAddressWithThePort()
+    {
+        Assert.Equal("10.1.2.3:6881", Upseed.Node.BoxLinks.PeerHint(System.Net.IPEndPoint.Parse("10.1.2.3:6881")));
+        var hint = Upseed.Node.BoxLinks.PeerHint(new System.Net.IPEndPoint(System.Net.IPAddress.Any, 6881));
+        if (hint is not null)
+        {
+            var endpoint = System.Net.IPEndPoint.Parse(hint);
+            Assert.Equal(6881, endpoint.Port);
+            Assert.False(System.Net.IPAddress.IsLoopback(endpoint.Address));
+        }
+    }
+
+    [Fact]
     public void Export_ByPrefix_ExportsThatRecord()
     {
         Assert.StartsWith($"magnet:?xt=urn:btih:{_post}&", _cli.Ok("export", _post[..10], "--magnet").LastLine, StringComparison.Ordinal);

@@ -40,6 +40,8 @@ internal sealed class BackgroundProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int Id => _process.Id;
+
     /// <exception cref="FileNotFoundException">The program is not installed; the message names the Debian package.</exception>
     public static BackgroundProcess Start(string fileName, IEnumerable<string> arguments, string debianPackage, string? workingDirectory = null)
     {

@@ -115,30 +115,6 @@ public sealed class EngineInteropTests
 
     private static CancellationToken Timeout() => new CancellationTokenSource(ClientTimeout).Token;
 
-    private static async Task WaitForAsync(Func<bool> condition, TimeSpan timeout, Func<string> failure)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, failure());
-            await Task.Delay(50);
-        }
-    }
-
-    /// <summary>tools/upseed, the wrapper that builds and runs the CLI, found above the test assembly.</summary>
-    private static string UpseedWrapper()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "Appliance.sln")))
-            {
-                return Path.Combine(folder.FullName, "tools", "upseed");
-            }
-        }
-
-        throw new InvalidOperationException($"No Appliance.sln above {AppContext.BaseDirectory}.");
-    }
-
     private static async Task<JsonElement> LibtorrentFetchAsync(IEnumerable<string> arguments, string saveFolder)
     {
         var script = Path.Combine(AppContext.BaseDirectory, "scripts", "lt_fetch.py");

@@ -56,11 +56,23 @@ internal sealed class Opentracker : IAsyncDisposable
     /// <summary>Announces a seeder at 127.0.0.1:<paramref name="port"/> (as the node would), so clients find it.</summary>
     public async Task AnnounceSeederAsync(InfoHash infoHash, int port)
     {
-        using var http = new HttpClient();
+        // opentracker closes connections it answered: no pooling. Its whitelist loads on a thread of its own after
+        // it starts listening, so "not authorized" right after start means "ask again".
+        using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero });
         var peerId = "-US0001-" + Guid.NewGuid().ToString("N")[..12];
         var url = $"{AnnounceUrl}?info_hash={HttpUtility.UrlEncode(infoHash.ToArray())}&peer_id={peerId}&port={port}&uploaded=0&downloaded=0&left=0&compact=1&event=started";
-        var reply = await http.GetByteArrayAsync(url);
-        Assert.DoesNotContain("failure reason", System.Text.Encoding.Latin1.GetString(reply), StringComparison.Ordinal);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (true)
+        {
+            var reply = System.Text.Encoding.Latin1.GetString(await http.GetByteArrayAsync(url));
+            if (!reply.Contains("failure reason", StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"opentracker refused the announce: {reply}");
+            await Task.Delay(50);
+        }
     }
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();

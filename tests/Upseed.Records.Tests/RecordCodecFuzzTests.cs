@@ -62,7 +62,6 @@ public class RecordCodecFuzzTests
 
         // The mutations reach past the bencode layer, not only into it.
         Assert.True(refused.Count >= 4, string.Join(", ", refused));
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(3), $"took {stopwatch.Elapsed}");
     }
 
     [Theory]
@@ -98,7 +97,6 @@ public class RecordCodecFuzzTests
 
         Assert.True(accepted > 0, "no mutant was accepted: the mutations never leave a valid record");
         Assert.True(refused.Count >= 5, string.Join(", ", refused));
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(3), $"took {stopwatch.Elapsed}");
     }
 
     /// <summary>The oracle for one input. Returns the refusal's reason, or null when the input was accepted.</summary>

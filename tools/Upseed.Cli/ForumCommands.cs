@@ -237,7 +237,7 @@ internal static class ForumCommands
         if (ctx.Json)
         {
             // One JSON document and nothing else, so that JSON parsers read the output.
-            ctx.WriteJson(new { id = post.Id.ToHex(), magnet = JsonModels.Magnet(post), file = post.FileName });
+            ctx.WriteJson(new { id = post.Id.ToHex(), magnet = JsonModels.Magnet(ctx.Store, post), file = post.FileName });
             return;
         }
 

@@ -1,4 +1,4 @@
-using Upseed.Metainfo;
+using Upseed.Node;
 using Upseed.Records;
 using Upseed.Store;
 
@@ -24,7 +24,7 @@ internal static class JsonModels
         node.Score, node.Created, node.Parent?.ToHex(), node.Root?.ToHex(), node.Retracted, node.CountReplies(),
         node.Replies.Select(Comment).ToList());
 
-    public static string Magnet(SignedRecord record) => new MagnetLink(record.Id, record.FileName).ToString();
+    public static string Magnet(RecordStore store, SignedRecord record) => BoxLinks.Magnet(store, record).ToString();
 
     private static CommentJson Comment(ThreadNode node) => new(
         node.Id.ToHex(), node.Parent?.ToHex(), Convert.ToHexStringLower(node.Author.Span), node.AuthorName, node.Body,

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Upseed.Metainfo;
+using Upseed.Node;
 using Upseed.Records;
 using Upseed.Store;
 
@@ -43,12 +43,12 @@ internal static class TransferCommands
             }
             else if (parse.GetValue(torrent) is { } torrentFile)
             {
-                WriteFile(torrentFile, SingleFileTorrent.BuildTorrentFile(stored.FileName, stored.Bytes.Span));
+                WriteFile(torrentFile, BoxLinks.TorrentFile(ctx.Store, stored));
                 ctx.Output.WriteLine(torrentFile.FullName);
             }
             else
             {
-                ctx.Output.WriteLine(JsonModels.Magnet(stored));
+                ctx.Output.WriteLine(JsonModels.Magnet(ctx.Store, stored));
             }
         }));
         return command;

@@ -85,7 +85,8 @@ internal sealed class OpentrackerProcess : IAsyncDisposable
             | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
         Directory.CreateDirectory(directory, readable);
         var whitelistPath = Path.Combine(directory, WhitelistFileName);
-        await File.WriteAllLinesAsync(whitelistPath, whitelist.Select(h => h.ToHex()));
+        var allowed = whitelist.ToList();
+        await File.WriteAllLinesAsync(whitelistPath, allowed.Select(h => h.ToHex()));
         File.SetUnixFileMode(whitelistPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
 
         var failures = new StringBuilder();
@@ -94,7 +95,7 @@ internal sealed class OpentrackerProcess : IAsyncDisposable
             var port = FindFreePort();
             var output = new StringBuilder();
             var process = Start(binary, directory, port, output);
-            if (await WaitUntilListeningAsync(process, port))
+            if (await WaitUntilListeningAsync(process, port) && (allowed.Count == 0 || await WaitUntilWhitelistLoadedAsync(port, allowed[0])))
             {
                 return new OpentrackerProcess(process, output, directory, port);
             }
@@ -185,6 +186,35 @@ internal sealed class OpentrackerProcess : IAsyncDisposable
                 // Taken for UDP: pick again.
             }
         }
+    }
+
+    // opentracker reads its whitelist on a thread of its own after it starts listening: until then every hash is
+    // "not authorized". A "stopped" announce asks without adding a peer to the swarm the test will look at.
+    private static async Task<bool> WaitUntilWhitelistLoadedAsync(int port, InfoHash allowed)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero });
+        var url = FormattableString.Invariant(
+            $"http://127.0.0.1:{port}/announce?info_hash={System.Web.HttpUtility.UrlEncode(allowed.ToArray())}&peer_id=-US0001-probeprobepr&port=1&uploaded=0&downloaded=0&left=0&compact=1&event=stopped");
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < s_startTimeout)
+        {
+            try
+            {
+                var reply = await http.GetStringAsync(url);
+                if (!reply.Contains("not authorized", StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not answering yet.
+            }
+
+            await Task.Delay(20);
+        }
+
+        return false;
     }
 
     // opentracker binds both sockets before it accepts anything, so an accepted TCP connection means UDP is up too.

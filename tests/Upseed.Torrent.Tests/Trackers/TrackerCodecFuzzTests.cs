@@ -68,7 +68,6 @@ public class TrackerCodecFuzzTests
             }
         }
 
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(3), $"{Iterations} iterations took {stopwatch.Elapsed}.");
     }
 
     private static void ParseHttp(byte[] input)
