@@ -6,18 +6,6 @@ namespace Upseed.Cli;
 /// <summary>The command tree. Every command runs through <see cref="Run"/>, which maps failures to exit codes.</summary>
 internal static class CliApp
 {
-    public static readonly Option<string?> DataOption = new("--data")
-    {
-        Description = "Data folder (default: $UPSEED_DATA, else ~/.local/share/upseed)",
-        Recursive = true,
-    };
-
-    public static readonly Option<bool> JsonOption = new("--json")
-    {
-        Description = "Machine-readable JSON output",
-        Recursive = true,
-    };
-
     public static int Run(string[] args, TextWriter output, TextWriter error, CliEnvironment environment)
     {
         var root = Build(output, error, environment, out var exitCode);
@@ -42,11 +30,24 @@ internal static class CliApp
         var box = new StrongBox<int?>();
         exitCode = box;
 
+        // Built per run: options are attached to their parent commands, so sharing them between runs would chain
+        // every earlier tree to them (tests run the CLI many times in one process).
+        var dataOption = new Option<string?>("--data")
+        {
+            Description = "Data folder (default: $UPSEED_DATA, else ~/.local/share/upseed)",
+            Recursive = true,
+        };
+        var jsonOption = new Option<bool>("--json")
+        {
+            Description = "Machine-readable JSON output",
+            Recursive = true,
+        };
+
         // Wraps a handler: opens the context, turns known failures into exit codes and one clear line on stderr.
         Action<ParseResult> Handler(Action<CliContext, ParseResult> body) => parse =>
         {
-            var folder = parse.GetValue(DataOption) ?? environment.DefaultDataFolder;
-            using var context = new CliContext(folder, parse.GetValue(JsonOption), output, error, environment);
+            var folder = parse.GetValue(dataOption) ?? environment.DefaultDataFolder;
+            using var context = new CliContext(folder, parse.GetValue(jsonOption), output, error, environment);
             try
             {
                 body(context, parse);
@@ -75,8 +76,8 @@ internal static class CliApp
         };
 
         var root = new RootCommand("Upseed: a peer-to-peer text forum on BitTorrent. Every post is a torrent; upvoting a post seeds it.");
-        root.Options.Add(DataOption);
-        root.Options.Add(JsonOption);
+        root.Options.Add(dataOption);
+        root.Options.Add(jsonOption);
         root.Subcommands.Add(IdCommands.Build(Handler));
         foreach (var command in ForumCommands.Build(Handler))
         {
