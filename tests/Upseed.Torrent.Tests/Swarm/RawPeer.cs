@@ -13,7 +13,8 @@ namespace Upseed.Torrent.Tests.Swarm;
 /// </summary>
 internal sealed class RawPeer : IAsyncDisposable
 {
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(5);
+    // A deadline for failures only: generous, so a loaded CI machine does not fail a correct node.
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
     private readonly TcpClient _client;
     private readonly NetworkStream _stream;

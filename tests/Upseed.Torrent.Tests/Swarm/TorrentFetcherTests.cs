@@ -8,7 +8,7 @@ public class TorrentFetcherTests
 {
     // 60 KiB in 16 KiB pieces: 4 pieces, the last 12 KiB.
     private static readonly SeedableTorrent s_torrent = TestCatalog.Torrent("post.bin", 60 * 1024, seed: 10);
-    private static readonly TimeSpan s_fetchTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan s_fetchTimeout = TimeSpan.FromSeconds(30);
 
     [Fact]
     public async Task FetchAsync_TwoListenersWithMetainfo_ReturnsVerifiedContent()
