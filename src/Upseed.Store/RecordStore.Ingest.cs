@@ -218,25 +218,9 @@ public sealed partial class RecordStore
             """, tx);
         existing.Parameters.AddWithValue("$target", vote.Target.ToArray());
         existing.Parameters.AddWithValue("$key", vote.Author.ToArray());
-        InfoHash? replaced = null;
-        using (var reader = existing.ExecuteReader())
+        if (!TryReplaceOlder(existing, vote, tx))
         {
-            if (reader.Read())
-            {
-                var created = reader.GetInt64(0);
-                var id = new InfoHash((byte[])reader[1]);
-                if (created > vote.Created || (created == vote.Created && id >= vote.Id))
-                {
-                    return new(RejectReason.Superseded, "This voter has a newer vote on the same record.");
-                }
-
-                replaced = id;
-            }
-        }
-
-        if (replaced is { } old)
-        {
-            DeleteRecord(old, tx);
+            return new(RejectReason.Superseded, "This voter has a newer vote on the same record.");
         }
 
         var voter = AuthorRef(vote.Author, tx);
@@ -265,25 +249,9 @@ public sealed partial class RecordStore
     {
         var current = Cached("SELECT identity_created, identity_id FROM authors WHERE key = $key", tx);
         current.Parameters.AddWithValue("$key", identity.Author.ToArray());
-        InfoHash? replaced = null;
-        using (var reader = current.ExecuteReader())
+        if (!TryReplaceOlder(current, identity, tx))
         {
-            if (reader.Read() && !reader.IsDBNull(0))
-            {
-                var created = reader.GetInt64(0);
-                var id = new InfoHash((byte[])reader[1]);
-                if (created > identity.Created || (created == identity.Created && id >= identity.Id))
-                {
-                    return new(RejectReason.Superseded, "This author already has a newer identity record.");
-                }
-
-                replaced = id;
-            }
-        }
-
-        if (replaced is { } old)
-        {
-            DeleteRecord(old, tx);
+            return new(RejectReason.Superseded, "This author already has a newer identity record.");
         }
 
         var author = AuthorRef(identity.Author, tx);
@@ -379,25 +347,9 @@ public sealed partial class RecordStore
             """, tx);
         existing.Parameters.AddWithValue("$community", charter.CommunityName);
         existing.Parameters.AddWithValue("$key", charter.Author.ToArray());
-        InfoHash? replaced = null;
-        using (var reader = existing.ExecuteReader())
+        if (!TryReplaceOlder(existing, charter, tx))
         {
-            if (reader.Read())
-            {
-                var created = reader.GetInt64(0);
-                var id = new InfoHash((byte[])reader[1]);
-                if (created > charter.Created || (created == charter.Created && id >= charter.Id))
-                {
-                    return new(RejectReason.Superseded, "This founder already has a newer charter for the community.");
-                }
-
-                replaced = id;
-            }
-        }
-
-        if (replaced is { } old)
-        {
-            DeleteRecord(old, tx);
+            return new(RejectReason.Superseded, "This founder already has a newer charter for the community.");
         }
 
         var founder = AuthorRef(charter.Author, tx);
@@ -413,6 +365,37 @@ public sealed partial class RecordStore
         upsert.Parameters.AddWithValue("$record", charter.Id.ToArray());
         upsert.ExecuteNonQuery();
         return null;
+    }
+
+    /// <summary>
+    /// Latest-wins records (a voter's vote on a target, an author's identity, a founder's charter): reads the stored
+    /// one's (created, id) from <paramref name="existing"/>. False when it is newer (ties broken by id, so every node
+    /// picks the same one); otherwise deletes the older record and returns true.
+    /// </summary>
+    private bool TryReplaceOlder(SqliteCommand existing, SignedRecord record, SqliteTransaction tx)
+    {
+        InfoHash? replaced = null;
+        using (var reader = existing.ExecuteReader())
+        {
+            if (reader.Read() && !reader.IsDBNull(0))
+            {
+                var created = reader.GetInt64(0);
+                var id = new InfoHash((byte[])reader[1]);
+                if (created > record.Created || (created == record.Created && id >= record.Id))
+                {
+                    return false;
+                }
+
+                replaced = id;
+            }
+        }
+
+        if (replaced is { } old)
+        {
+            DeleteRecord(old, tx);
+        }
+
+        return true;
     }
 
     private long InsertRecord(SignedRecord record, long author, long? community, long received, SqliteTransaction tx)
