@@ -34,6 +34,8 @@ public static class NodeHost
         builder.Services.AddSingleton(sp => RecordStore.Open(options.DataFolder, logger: sp.GetRequiredService<ILogger<RecordStore>>()));
         builder.Services.AddSingleton<SeedingService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SeedingService>());
+        builder.Services.AddHostedService(sp => new TrackerAnnouncer(
+            sp.GetRequiredService<RecordStore>(), sp.GetRequiredService<SeedingService>(), options, sp.GetRequiredService<ILogger<TrackerAnnouncer>>()));
 
         var app = builder.Build();
         app.MapGet("/healthz", (SeedingService seeding) =>

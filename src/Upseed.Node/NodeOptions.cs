@@ -17,6 +17,12 @@ public sealed record NodeOptions
     /// <summary>Peers to ask for posts this node lacks. Defaults to none.</summary>
     public IReadOnlyList<IPEndPoint> Peers { get; init; } = [];
 
+    /// <summary>Most posts (own and upvoted, newest pins first) announced to each configured tracker. Defaults to 200.</summary>
+    public int TrackerAnnounceLimit { get; init; } = 200;
+
+    /// <summary>How often the announcer looks for announces that are due. Defaults to 1 minute.</summary>
+    public TimeSpan TrackerPollInterval { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Mainline DHT (a later part). Defaults to on; accepted now, reported as not yet available.</summary>
     public bool Dht { get; init; } = true;
 

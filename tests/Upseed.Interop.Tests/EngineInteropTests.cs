@@ -89,6 +89,53 @@ public sealed class EngineInteropTests
     }
 
     [Fact]
+    public async Task Aria2_NodeAnnouncesItselfToOpentracker_DownloadsPost()
+    {
+        using var folder = new TempDirectory(nameof(Aria2_NodeAnnouncesItselfToOpentracker_DownloadsPost));
+        var data = Path.Combine(folder.Path, "node");
+        Upseed.Records.PostRecord post;
+        await using (var author = SeedingNode.Start("announce-author"))
+        {
+            post = author.Post("Announced by the node itself", bodyBytes: 3_000);
+        }
+
+        await using var tracker = await Opentracker.StartAsync(folder.Path, post.Id);
+        using (var store = Upseed.Store.RecordStore.Open(data))
+        {
+            store.SetSetting("pow.post", "8");
+            Assert.Equal(Upseed.Store.IngestOutcome.Accepted, store.Ingest(post.Bytes).Outcome);
+            store.Pin(post.Id, Upseed.Store.PinReason.Upvote);
+            store.SetSetting(Upseed.Node.BoxLinks.TrackersSetting, tracker.AnnounceUrl);
+        }
+
+        var options = new Upseed.Node.NodeOptions
+        {
+            DataFolder = data,
+            Listen = new IPEndPoint(IPAddress.Loopback, FreePort.Tcp()),
+            Web = new IPEndPoint(IPAddress.Loopback, FreePort.Tcp()),
+            Dht = false,
+            Lsd = false,
+            TrackerPollInterval = TimeSpan.FromMilliseconds(200),
+        };
+        await using var app = Upseed.Node.NodeHost.Build(options);
+        await app.StartAsync();
+
+        using var download = new TempDirectory("aria2-announced");
+        var torrent = download.WriteFile("post.torrent", SingleFileTorrent.BuildTorrentFile(post.FileName, post.Bytes.Span, [tracker.AnnounceUrl]));
+        await using var aria2 = BackgroundProcess.Start("/usr/bin/aria2c",
+        [
+            $"--dir={download.Path}", "--seed-time=0", "--enable-dht=false", "--enable-dht6=false", "--bt-enable-lpd=false",
+            "--enable-peer-exchange=false", "--summary-interval=0", "--console-log-level=warn", "--bt-stop-timeout=50",
+            $"--listen-port={FreePort.Tcp()}", "--follow-torrent=false", "--bt-tracker-interval=1", torrent,
+        ], "aria2");
+        var exit = await aria2.WaitForExitAsync(ClientTimeout);
+        await app.StopAsync();
+
+        Assert.True(exit == 0, $"aria2c exited {exit}: {aria2.Output} {aria2.Error}");
+        Assert.Equal(post.Bytes.ToArray(), await File.ReadAllBytesAsync(Path.Combine(download.Path, post.FileName)));
+    }
+
+    [Fact]
     public async Task SwarmOfThree_LibtorrentAndNodeSeed_ThirdClientCompletesFromTheSwarm()
     {
         await using var node = SeedingNode.Start(nameof(SwarmOfThree_LibtorrentAndNodeSeed_ThirdClientCompletesFromTheSwarm));

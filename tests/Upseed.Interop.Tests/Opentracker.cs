@@ -44,7 +44,13 @@ internal sealed class Opentracker : IAsyncDisposable
             {
                 using var client = new TcpClient();
                 await client.ConnectAsync(IPAddress.Loopback, port);
-                return new Opentracker(process, port);
+                var tracker = new Opentracker(process, port);
+                if (allowed.Length > 0)
+                {
+                    await tracker.WaitForWhitelistAsync(allowed[0]);
+                }
+
+                return tracker;
             }
             catch (SocketException) when (DateTime.UtcNow < deadline && !process.HasExited)
             {
@@ -76,6 +82,20 @@ internal sealed class Opentracker : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();
+
+    // The whitelist loads on a thread of its own after opentracker starts listening. A "stopped" announce asks
+    // whether it is loaded without adding a peer to the swarm.
+    private async Task WaitForWhitelistAsync(InfoHash allowed)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero });
+        var url = $"{AnnounceUrl}?info_hash={HttpUtility.UrlEncode(allowed.ToArray())}&peer_id=-US0001-probeprobepr&port=1&uploaded=0&downloaded=0&left=0&compact=1&event=stopped";
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (System.Text.Encoding.Latin1.GetString(await http.GetByteArrayAsync(url)).Contains("not authorized", StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "opentracker never loaded its whitelist");
+            await Task.Delay(20);
+        }
+    }
 }
 
 internal static class FreePort
