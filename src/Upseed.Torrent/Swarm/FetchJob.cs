@@ -37,6 +37,32 @@ internal sealed class FetchJob
 
     public TaskCompletionSource Completed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Peers other peers named (PEX, BEP 11), for the fetcher to try. Bounded: the rest is dropped.</summary>
+    public System.Threading.Channels.Channel<System.Net.IPEndPoint> PeersDiscovered { get; } =
+        System.Threading.Channels.Channel.CreateBounded<System.Net.IPEndPoint>(new System.Threading.Channels.BoundedChannelOptions(MaxDiscoveredPeers)
+        {
+            FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite,
+        });
+
+    /// <summary>How many peers named by PEX one fetch will try. BEP 11 sends at most 50 per message.</summary>
+    public const int MaxDiscoveredPeers = 50;
+
+    private int _discovered;
+
+    /// <summary>Offers peers learnt by PEX; at most <see cref="MaxDiscoveredPeers"/> over the whole fetch.</summary>
+    public void Discover(IEnumerable<System.Net.IPEndPoint> peers)
+    {
+        foreach (var peer in peers)
+        {
+            if (peer.Port == 0 || Interlocked.Increment(ref _discovered) > MaxDiscoveredPeers)
+            {
+                return;
+            }
+
+            PeersDiscovered.Writer.TryWrite(peer);
+        }
+    }
+
     public TorrentMetainfo? Metainfo
     {
         get

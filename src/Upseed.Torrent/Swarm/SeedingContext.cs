@@ -9,4 +9,8 @@ internal sealed record SeedingContext(
     PeerId PeerId,
     TimeProvider Clock,
     EngineCounters Counters,
-    int ListenPort);
+    int ListenPort)
+{
+    /// <summary>Who fetched what recently, for peer exchange.</summary>
+    public RecentPeers RecentPeers { get; } = new();
+}

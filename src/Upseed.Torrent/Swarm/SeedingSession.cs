@@ -23,6 +23,7 @@ internal sealed partial class SeedingSession : IChokeable
     private readonly CancellationTokenSource _stop;
     private volatile bool _choking = true;
     private byte _peerMetadataId;
+    private bool _pexSent;
 
     public SeedingSession(PeerConnection connection, ITorrentCatalog catalog, UploadChoker choker, SeedingContext context, ILogger logger, CancellationToken shutdown)
     {
@@ -183,6 +184,7 @@ internal sealed partial class SeedingSession : IChokeable
                 if (ExtensionHandshake.TryDecode(extended.Payload, out var theirs, out _) && theirs is not null)
                 {
                     _peerMetadataId = theirs.Messages.TryGetValue("ut_metadata", out var id) ? id : (byte)0;
+                    await ExchangePeersAsync(torrent, theirs, token).ConfigureAwait(false);
                 }
 
                 break;
@@ -222,6 +224,35 @@ internal sealed partial class SeedingSession : IChokeable
 
         await _connection.SendAsync(new ExtendedMessage(_peerMetadataId, answer.Encode()), token).ConfigureAwait(false);
         _context.Counters.MetadataServed();
+    }
+
+    // BEP 11: tell the peer who else fetched this torrent lately (once per connection; the limit is one a minute),
+    // and remember the peer itself when it said where it listens.
+    private async ValueTask ExchangePeersAsync(SeedableTorrent torrent, ExtensionHandshake theirs, CancellationToken token)
+    {
+        if (_pexSent || _connection.Remote is not IPEndPoint remote)
+        {
+            return;
+        }
+
+        var address = remote.Address.IsIPv4MappedToIPv6 ? remote.Address.MapToIPv4() : remote.Address;
+        var listening = theirs.ListenPort is { } port and > 0 and < 65536 ? new IPEndPoint(address, port) : null;
+        if (theirs.Messages.TryGetValue("ut_pex", out var pexId) && pexId != 0)
+        {
+            var others = _context.RecentPeers.Get(torrent.InfoHash, listening);
+            if (others.Count > 0)
+            {
+                _pexSent = true;
+                var added = others.Take(50).ToList();
+                var message = new PexMessage(added, [.. added.Select(_ => PexMessage.FlagSeed)], []);
+                await _connection.SendAsync(new ExtendedMessage(pexId, message.Encode()), token).ConfigureAwait(false);
+            }
+        }
+
+        if (listening is not null)
+        {
+            _context.RecentPeers.Add(torrent.InfoHash, listening);
+        }
     }
 
     private ExtensionHandshake OurExtensionHandshake() => new()

@@ -16,6 +16,7 @@ namespace Upseed.Torrent.Swarm;
 public sealed partial class TorrentFetcher
 {
     private const byte OurMetadataId = 1;
+    private const byte OurPexId = 2;
     private const int MaxMetadataSize = 4 << 20;
 
     private readonly EngineOptions _options;
@@ -61,11 +62,43 @@ public sealed partial class TorrentFetcher
         }
 
         using var done = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var workers = peers.Distinct().Take(_options.MaxConnections).Select(peer => RunPeerAsync(job, peer, done.Token)).ToList();
-        var allFailed = Task.WhenAll(workers);
-        await Task.WhenAny(job.Completed.Task, allFailed).ConfigureAwait(false);
+        var started = new HashSet<IPEndPoint>();
+        var workers = new List<Task>();
+        void StartWorkers(IEnumerable<IPEndPoint> candidates)
+        {
+            foreach (var peer in candidates)
+            {
+                if (workers.Count < _options.MaxConnections && started.Add(peer))
+                {
+                    workers.Add(RunPeerAsync(job, peer, done.Token));
+                }
+            }
+        }
+
+        // Peers named by peer exchange (BEP 11) join the fetch as they are learnt.
+        StartWorkers(peers);
+        while (!job.Completed.Task.IsCompleted && !done.IsCancellationRequested)
+        {
+            var discovered = job.PeersDiscovered.Reader.WaitToReadAsync(done.Token).AsTask();
+            var finished = await Task.WhenAny(job.Completed.Task, Task.WhenAll(workers), discovered).ConfigureAwait(false);
+            if (finished == discovered && discovered.IsCompletedSuccessfully && discovered.Result)
+            {
+                var learnt = new List<IPEndPoint>();
+                while (job.PeersDiscovered.Reader.TryRead(out var peer))
+                {
+                    learnt.Add(peer);
+                }
+
+                StartWorkers(learnt);
+            }
+            else if (finished != discovered && !job.Completed.Task.IsCompleted && !job.PeersDiscovered.Reader.TryPeek(out _))
+            {
+                break; // every worker ended and nobody new was named
+            }
+        }
+
         await done.CancelAsync().ConfigureAwait(false);
-        await allFailed.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await Task.WhenAll(workers).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         cancellationToken.ThrowIfCancellationRequested();
         if (job.Completed.Task.IsCompletedSuccessfully)
         {
@@ -170,7 +203,7 @@ public sealed partial class TorrentFetcher
             {
                 var ours = new ExtensionHandshake
                 {
-                    Messages = new Dictionary<string, byte> { ["ut_metadata"] = OurMetadataId },
+                    Messages = new Dictionary<string, byte> { ["ut_metadata"] = OurMetadataId, ["ut_pex"] = OurPexId },
                     ClientVersion = options.ClientVersion,
                     RequestQueue = options.MaxQueuedRequests,
                 };
@@ -290,6 +323,13 @@ public sealed partial class TorrentFetcher
                     {
                         _peerMetadataId = handshake.Messages.TryGetValue("ut_metadata", out var id) ? id : (byte)0;
                         _metadataSize = handshake.MetadataSize ?? 0;
+                    }
+
+                    break;
+                case ExtendedMessage { ExtendedId: OurPexId } extended:
+                    if (PexMessage.TryDecode(extended.Payload, out var pex, out _) && pex is not null)
+                    {
+                        job.Discover(pex.Added);
                     }
 
                     break;
