@@ -135,6 +135,73 @@ public sealed class EngineInteropTests
         Assert.Equal(post.Bytes.ToArray(), await File.ReadAllBytesAsync(Path.Combine(download.Path, post.FileName)));
     }
 
+    /// <summary>
+    /// Transmission refuses loopback peers (127.0.0.0/8 is "martian" to it) and peers at its own address, so the node
+    /// (as <c>upseed node</c>) and opentracker run in one network namespace and transmission-cli in another, joined by
+    /// a veth pair on a private subnet the test makes and deletes.
+    /// </summary>
+    [Fact]
+    public async Task TransmissionCli_ThroughOpentracker_DownloadsPostFromNode()
+    {
+        using var folder = new TempDirectory("transmission");
+        var data = Path.Combine(folder.Path, "node");
+        Upseed.Records.PostRecord post;
+        await using (var author = SeedingNode.Start("transmission-author"))
+        {
+            post = author.Post("Transmission fetches this", bodyBytes: 5_000);
+        }
+
+        using (var store = Upseed.Store.RecordStore.Open(data))
+        {
+            store.SetSetting("pow.post", "8");
+            Assert.Equal(Upseed.Store.IngestOutcome.Accepted, store.Ingest(post.Bytes).Outcome);
+            store.Pin(post.Id, Upseed.Store.PinReason.Own);
+        }
+
+        await using var net = await NetworkNamespacePair.CreateAsync();
+        var trackerFolder = Directory.CreateDirectory(Path.Combine(folder.Path, "opentracker")).FullName;
+        File.SetUnixFileMode(trackerFolder, (UnixFileMode)0b111_101_101);
+        await File.WriteAllTextAsync(Path.Combine(trackerFolder, "whitelist"), post.Id.ToHex() + "\n");
+        await using var tracker = NetworkNamespacePair.Start(net.First, "/usr/bin/opentracker", ["-i", net.FirstAddress, "-p", "6969", "-P", "6969", "-d", trackerFolder, "-w", "whitelist"], "opentracker");
+        await using var node = NetworkNamespacePair.Start(net.First, NodeProcessTests.UpseedWrapper(), ["--data", data, "node", "--listen", $"{net.FirstAddress}:6881", "--web", $"{net.FirstAddress}:8080", "--dht", "off", "--lsd", "off"], "(this repository)");
+        await WaitForAsync(() => node.Output.Contains("Seeding on", StringComparison.Ordinal), TimeSpan.FromMinutes(4), () => $"the node did not start: {node.Output} {node.Error}");
+
+        // The node announces itself only when trackers are configured; here the test does it, and retries while
+        // opentracker is still loading its whitelist.
+        var announce = $"http://{net.FirstAddress}:6969/announce";
+        var announced = await NetworkNamespacePair.RunAsync(net.First, Libtorrent.Python, ["-c", $$"""
+            import time, urllib.request, urllib.parse
+            ih = bytes.fromhex("{{post.Id.ToHex()}}")
+            url = "{{announce}}?info_hash=" + urllib.parse.quote(ih) + "&peer_id=-US0001-000000000000&port=6881&uploaded=0&downloaded=0&left=0&compact=1&event=started"
+            for attempt in range(200):
+                try:
+                    reply = urllib.request.urlopen(url, timeout=5).read()
+                    if b"failure" not in reply:
+                        print("ok"); break
+                except OSError:
+                    pass
+                time.sleep(0.05)
+            """]);
+        Assert.True(announced.StandardOutput.Contains("ok", StringComparison.Ordinal), announced.Describe());
+
+        var config = Directory.CreateDirectory(Path.Combine(folder.Path, "config")).FullName;
+        var files = Directory.CreateDirectory(Path.Combine(folder.Path, "files")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(config, "settings.json"), """
+            {"dht-enabled": false, "lpd-enabled": false, "pex-enabled": false, "utp-enabled": false,
+             "port-forwarding-enabled": false, "encryption": 0, "rename-partial-files": true}
+            """);
+        var torrent = folder.WriteFile("post.torrent", SingleFileTorrent.BuildTorrentFile(post.FileName, post.Bytes.Span, [announce]));
+        await using var transmission = NetworkNamespacePair.Start(net.Second, "/usr/bin/transmission-cli", ["-g", config, "-w", files, "-p", "51413", "-et", torrent], "transmission-cli");
+
+        // transmission-cli keeps seeding after the download; the finished file (no ".part") is the signal.
+        var target = Path.Combine(files, post.FileName);
+        await WaitForAsync(
+            () => File.Exists(target) && new FileInfo(target).Length == post.Bytes.Length,
+            ClientTimeout,
+            () => $"transmission-cli did not finish. stderr: {transmission.Error}; node: {node.Output}");
+        Assert.Equal(post.Bytes.ToArray(), await File.ReadAllBytesAsync(target));
+    }
+
     [Fact]
     public async Task SwarmOfThree_LibtorrentAndNodeSeed_ThirdClientCompletesFromTheSwarm()
     {
@@ -161,6 +228,16 @@ public sealed class EngineInteropTests
     }
 
     private static CancellationToken Timeout() => new CancellationTokenSource(ClientTimeout).Token;
+
+    private static async Task WaitForAsync(Func<bool> condition, TimeSpan timeout, Func<string> failure)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, failure());
+            await Task.Delay(50);
+        }
+    }
 
     private static async Task<JsonElement> LibtorrentFetchAsync(IEnumerable<string> arguments, string saveFolder)
     {
