@@ -218,8 +218,9 @@ public sealed class EngineInteropTests
             download.Path);
 
         // Both seeds are offered; libtorrent picks whom to ask. The node unchokes at once while libtorrent's seeder
-        // waits for its choker, so here the blocks come from the node — but every block that arrived came from one
-        // of the two seeds, and the node's own counters agree with what libtorrent reports.
+        // waits for its choker's tick, so in practice the blocks come from the node; what is checked is that the
+        // client completes from the swarm, that every block came from one of the two seeds, and that the node's
+        // counters agree with what libtorrent saw.
         Assert.Equal(post.Bytes.ToArray(), await File.ReadAllBytesAsync(Path.Combine(download.Path, post.FileName)));
         var peers = result.GetProperty("peers").EnumerateArray().Select(p => p.GetString()).ToList();
         Assert.NotEmpty(peers);

@@ -31,6 +31,7 @@ else:
 atp.save_path = a.save
 start = time.monotonic()
 h = ses.add_torrent(atp)
+
 for peer in a.peer:
     host, port = peer.rsplit(":", 1)
     h.connect_peer((host, int(port)))
