@@ -15,18 +15,27 @@ public sealed class StoreTorrentCatalog : ITorrentCatalog
     private readonly RecordStore _store;
     private readonly int _capacity;
     private readonly Lock _gate = new();
-    private readonly Dictionary<InfoHash, LinkedListNode<SeedableTorrent>> _cache = [];
-    private readonly LinkedList<SeedableTorrent> _recent = new();
+    private readonly Dictionary<InfoHash, LinkedListNode<(SeedableTorrent Torrent, long CheckedAt)>> _cache = [];
+    private readonly LinkedList<(SeedableTorrent Torrent, long CheckedAt)> _recent = new();
+    private readonly TimeProvider _clock;
     private long _hits;
     private long _misses;
 
     /// <param name="store">The store to seed from. Not owned.</param>
     /// <param name="cacheCapacity">Torrents kept for hot posts. 256 posts of at most 64 KiB each bound the cache to 32 MiB in the worst case.</param>
-    public StoreTorrentCatalog(RecordStore store, int cacheCapacity = 256)
+    /// <param name="clock">For the age of cache entries. Defaults to the system clock.</param>
+    public StoreTorrentCatalog(RecordStore store, int cacheCapacity = 256, TimeProvider? clock = null)
     {
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _capacity = Math.Max(0, cacheCapacity);
+        _clock = clock ?? TimeProvider.System;
     }
+
+    /// <summary>
+    /// How long a cached torrent is served without asking the store whether it is still pinned. The CLI unpins from
+    /// another process, which cannot call <see cref="Forget"/>: after this long the node stops serving it anyway.
+    /// </summary>
+    public static readonly TimeSpan RecheckAfter = TimeSpan.FromSeconds(30);
 
     public long CacheHits => Interlocked.Read(ref _hits);
 
@@ -34,15 +43,29 @@ public sealed class StoreTorrentCatalog : ITorrentCatalog
 
     public ValueTask<SeedableTorrent?> FindAsync(InfoHash infoHash, CancellationToken cancellationToken)
     {
+        SeedableTorrent? cached = null;
         lock (_gate)
         {
             if (_cache.TryGetValue(infoHash, out var node))
             {
                 _recent.Remove(node);
-                _recent.AddFirst(node);
-                Interlocked.Increment(ref _hits);
-                return ValueTask.FromResult<SeedableTorrent?>(node.Value);
+                if (_clock.GetElapsedTime(node.Value.CheckedAt) < RecheckAfter)
+                {
+                    _recent.AddFirst(node);
+                    Interlocked.Increment(ref _hits);
+                    return ValueTask.FromResult<SeedableTorrent?>(node.Value.Torrent);
+                }
+
+                _cache.Remove(infoHash);
+                cached = node.Value.Torrent;
             }
+        }
+
+        if (cached is not null && _store.IsPinned(infoHash))
+        {
+            Remember(cached);
+            Interlocked.Increment(ref _hits);
+            return ValueTask.FromResult<SeedableTorrent?>(cached);
         }
 
         Interlocked.Increment(ref _misses);
@@ -89,10 +112,10 @@ public sealed class StoreTorrentCatalog : ITorrentCatalog
                 return;
             }
 
-            _cache[torrent.InfoHash] = _recent.AddFirst(torrent);
+            _cache[torrent.InfoHash] = _recent.AddFirst((torrent, _clock.GetTimestamp()));
             while (_cache.Count > _capacity && _recent.Last is { } last)
             {
-                _cache.Remove(last.Value.InfoHash);
+                _cache.Remove(last.Value.Torrent.InfoHash);
                 _recent.RemoveLast();
             }
         }
