@@ -295,6 +295,34 @@ public sealed partial class RecordStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// Pins many records for one reason in one transaction (one commit, not one per record); pins that already exist
+    /// are left as they are. Returns how many pins were added.
+    /// </summary>
+    public int PinMany(IEnumerable<InfoHash> ids, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentNullException.ThrowIfNull(reason);
+        lock (_gate)
+        {
+            using var transaction = _connection.BeginTransaction(deferred: false);
+            using var command = Command("INSERT OR IGNORE INTO pins(record, reason, since) VALUES($id, $reason, $since)", transaction);
+            var id = command.Parameters.Add("$id", SqliteType.Blob);
+            command.Parameters.AddWithValue("$reason", reason);
+            command.Parameters.AddWithValue("$since", Now());
+            command.Prepare();
+            var added = 0;
+            foreach (var each in ids)
+            {
+                id.Value = each.ToArray();
+                added += command.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+            return added;
+        }
+    }
+
     /// <summary>Removes one reason (or, with null, every reason) this box seeds a record.</summary>
     public void Unpin(InfoHash id, string? reason = null)
     {

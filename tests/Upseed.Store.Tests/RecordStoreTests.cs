@@ -445,6 +445,25 @@ public sealed class RecordStoreTests : IDisposable
         Assert.Single(Store.Pins());
     }
 
+    [Fact]
+    public void PinMany_AddsMissingPinsOnce_AndKeepsExistingOnes()
+    {
+        var one = FakeId("one");
+        var two = FakeId("two");
+        var three = FakeId("three");
+        Store.Pin(one, PinReason.Policy);
+        _t.Clock.Advance(TimeSpan.FromSeconds(10));
+
+        var added = Store.PinMany([one, two, three, two], PinReason.Policy);
+
+        Assert.Equal(2, added);
+        Assert.Equal(3, Store.Pins().Count);
+        Assert.All(Store.Pins(), p => Assert.Equal(PinReason.Policy, p.Reason));
+        Assert.Equal(_t.Now - 10, Store.Pins(one)[0].Since);
+        Assert.Equal(_t.Now, Store.Pins(three)[0].Since);
+        Assert.Equal(0, Store.PinMany([], PinReason.Policy));
+    }
+
     // ---------- settings ----------
 
     [Fact]

@@ -10,7 +10,8 @@ using Upseed.Store;
 namespace Upseed.Cli;
 
 /// <summary>
-/// <c>upseed bench gen|ingest|query</c>: fill a data folder with realistic signed data and measure the store.
+/// <c>upseed bench gen|ingest|query</c>: fill a data folder with realistic signed data and measure the store;
+/// <c>bench seed</c> and <c>bench latency</c> (<see cref="BenchSeedCommand"/>, <see cref="BenchLatencyCommand"/>) measure the node.
 /// Results go into the README's performance table with the command that produced them.
 /// </summary>
 internal static class BenchCommands
@@ -26,10 +27,13 @@ internal static class BenchCommands
 
     public static Command Build(HandlerFactory handler)
     {
-        var bench = new Command("bench", "Generate data and measure the store (see README, Performance)");
+        var bench = new Command("bench", "Generate data and measure the store and the node (see README, Performance)");
         bench.Subcommands.Add(GenCommand(handler));
         bench.Subcommands.Add(IngestCommand(handler));
         bench.Subcommands.Add(QueryCommand(handler));
+        bench.Subcommands.Add(BenchSeedCommand.Build(handler));
+        bench.Subcommands.Add(BenchSeedCommand.BuildLoad(handler));
+        bench.Subcommands.Add(BenchLatencyCommand.Build(handler));
         return bench;
     }
 
@@ -42,9 +46,10 @@ internal static class BenchCommands
         var days = new Option<int>("--days") { Description = "Spread creation times over the last N days", DefaultValueFactory = _ => 365 };
         var bodyBytes = new Option<int>("--body-bytes") { Description = "Body size of each post, in bytes", DefaultValueFactory = _ => 300 };
         var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 1 };
+        var pin = new Option<bool>("--pin") { Description = "Pin every generated post (reason \"policy\"), so the node seeds them (for bench seed)" };
         var command = new Command("gen", "Fill the data folder with N valid signed posts and votes from many identities (proof of work off for bench-* communities)")
         {
-            posts, communities, identities, votes, days, bodyBytes, seed,
+            posts, communities, identities, votes, days, bodyBytes, seed, pin,
         };
         command.SetAction(handler((ctx, parse) =>
         {
@@ -55,7 +60,7 @@ internal static class BenchCommands
                 throw CliException.Usage("--posts, --communities and --days must be positive; --body-bytes 0 to 40000.");
             }
 
-            var generator = new BenchGenerator(ctx, count, k, parse.GetValue(identities), parse.GetValue(votes), parse.GetValue(days), parse.GetValue(bodyBytes), parse.GetValue(seed));
+            var generator = new BenchGenerator(ctx, count, k, parse.GetValue(identities), parse.GetValue(votes), parse.GetValue(days), parse.GetValue(bodyBytes), parse.GetValue(seed), parse.GetValue(pin));
             var report = generator.Run();
             if (ctx.Json)
             {
@@ -65,6 +70,10 @@ internal static class BenchCommands
             {
                 ctx.Output.WriteLine($"Generated {report.Posts} posts and {report.Votes} votes from {report.Identities} identities in {report.Seconds:0.0} s ({report.RecordsPerSecond:0} records/s).");
                 ctx.Output.WriteLine($"Store: {report.StoreBytes / 1048576.0:0.0} MiB, {report.StoreBytesPerPost:0} bytes per post (average record {report.AverageRecordBytes:0} bytes).");
+                if (report.Pinned > 0)
+                {
+                    ctx.Output.WriteLine($"Pinned {report.Pinned} posts (reason policy).");
+                }
             }
         }));
         return command;
@@ -286,11 +295,11 @@ internal static class BenchCommands
     }
 
     /// <summary>The bench gen run: signing in parallel, storing in batches, progress on stderr.</summary>
-    private sealed class BenchGenerator(CliContext ctx, int posts, int communities, int identities, double votesPerPost, int days, int bodyBytes, int seed)
+    private sealed class BenchGenerator(CliContext ctx, int posts, int communities, int identities, double votesPerPost, int days, int bodyBytes, int seed, bool pin)
     {
         private const int BatchSize = 2_000;
 
-        public sealed record Report(int Posts, int Votes, int Identities, double Seconds, double RecordsPerSecond, long StoreBytes, double StoreBytesPerPost, double AverageRecordBytes);
+        public sealed record Report(int Posts, int Votes, int Identities, double Seconds, double RecordsPerSecond, long StoreBytes, double StoreBytesPerPost, double AverageRecordBytes, int Pinned);
 
         public Report Run()
         {
@@ -310,6 +319,7 @@ internal static class BenchCommands
             var watch = Stopwatch.StartNew();
             long recordBytes = 0;
             var votes = 0;
+            var pinned = 0;
             Progress(posts, progress =>
             {
                 for (var start = 0; start < posts; start += BatchSize)
@@ -351,6 +361,11 @@ internal static class BenchCommands
                     all.AddRange(voteList);
                     var results = store.IngestAuthenticated(all);
                     votes += results.Skip(batch.Length).Count(r => r.Outcome == IngestOutcome.Accepted);
+                    if (pin)
+                    {
+                        pinned += store.PinMany(batch.Select(p => p.Id), PinReason.Policy);
+                    }
+
                     recordBytes += batch.Sum(p => (long)p.Bytes.Length);
                     progress(end);
                 }
@@ -359,7 +374,7 @@ internal static class BenchCommands
             var seconds = watch.Elapsed.TotalSeconds;
             var size = store.SizeOnDisk();
             return new Report(posts, votes, authorCount, Math.Round(seconds, 1), Math.Round((posts + votes) / seconds), size,
-                Math.Round((double)size / posts), Math.Round((double)recordBytes / posts));
+                Math.Round((double)size / posts), Math.Round((double)recordBytes / posts), pinned);
         }
 
         private void Progress(int total, Action<Action<int>> work)
