@@ -155,6 +155,7 @@ internal sealed class FetchJob
     public List<(int Piece, int Begin, int Length)> TakeBlocks(Func<int, bool> peerHas, int count, ISet<(int Piece, int Begin)> alreadyMine)
     {
         var taken = new List<(int, int, int)>();
+        var takenNow = new HashSet<int>();
         lock (_gate)
         {
             if (_metainfo is null || count <= 0)
@@ -166,8 +167,10 @@ internal sealed class FetchJob
             {
                 for (var block = 0; block < _blockState.Length && taken.Count < count; block++)
                 {
+                    // The end-game pass asks again for blocks other peers have in flight, never for one this call
+                    // has just taken.
                     var state = _blockState[block];
-                    if (state == 2 || (pass == 0 && state != 0))
+                    if (state == 2 || (pass == 0 && state != 0) || takenNow.Contains(block))
                     {
                         continue;
                     }
@@ -180,6 +183,7 @@ internal sealed class FetchJob
 
                     _blockState[block] = 1;
                     _requesters[block]++;
+                    takenNow.Add(block);
                     taken.Add((piece, begin, length));
                 }
             }

@@ -29,6 +29,20 @@ public class TorrentFetcherTests
     }
 
     [Fact]
+    public async Task FetchAsync_OnePeer_AsksForEachBlockOnce()
+    {
+        await using var only = TestNode.Start(null, s_torrent);
+
+        var fetched = await new TorrentFetcher()
+            .FetchAsync(s_torrent.InfoHash, [only.EndPoint], s_torrent.Metainfo)
+            .WaitAsync(s_fetchTimeout);
+
+        Assert.Equal(s_torrent.Content.ToArray(), fetched.Content.ToArray());
+        await Eventually.TrueAsync(() => only.Counters.BlocksServed >= 4, RawPeer.DefaultTimeout, "4 blocks counted");
+        Assert.Equal(4, only.Counters.BlocksServed); // not 8: the end game does not ask the same peer twice
+    }
+
+    [Fact]
     public async Task FetchAsync_InfoHashOnly_GetsMetadataByUtMetadata()
     {
         await using var first = TestNode.Start(null, s_torrent);
