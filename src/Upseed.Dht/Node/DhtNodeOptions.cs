@@ -1,0 +1,48 @@
+namespace Upseed.Dht.Node;
+
+/// <summary>Tunables of a <see cref="DhtNode"/>. The defaults follow BEP 5 and common practice (libtorrent).</summary>
+public sealed record DhtNodeOptions
+{
+    /// <summary>Gets how long a request waits for its reply before the node counts as failed. Default 5 s.</summary>
+    public TimeSpan QueryTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Gets how often the token secret rotates. Default 5 min; the previous secret stays valid, so a token
+    /// lives between one and two rotations (up to 10 min), as BEP 5 suggests.</summary>
+    public TimeSpan TokenRotation { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Gets the token length in bytes (SHA-1 of IP and secret, truncated). Default 8.</summary>
+    public int TokenLength { get; init; } = 8;
+
+    /// <summary>Gets the most peers stored per info-hash. Default 200.</summary>
+    public int MaxPeersPerInfoHash { get; init; } = 200;
+
+    /// <summary>Gets the most info-hashes with stored peers. Default 5,000.</summary>
+    public int MaxInfoHashes { get; init; } = 5000;
+
+    /// <summary>Gets the most peers returned in one get_peers reply (keeps the reply under one datagram). Default 50.</summary>
+    public int MaxValuesPerReply { get; init; } = 50;
+
+    /// <summary>Gets how long an announced peer is kept. Default 30 min (announcers re-announce sooner).</summary>
+    public TimeSpan PeerTtl { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Gets the sustained datagrams per second accepted from one IP (token bucket). Default 50.</summary>
+    public double RateLimitPerSecond { get; init; } = 50;
+
+    /// <summary>Gets the token bucket's burst size per IP. Default 100.</summary>
+    public double RateLimitBurst { get; init; } = 100;
+
+    /// <summary>Gets K, the bucket size and the number of closest nodes a lookup converges on. Default 8.</summary>
+    public int K { get; init; } = 8;
+
+    /// <summary>Gets alpha, the parallel requests of an iterative lookup. Default 3.</summary>
+    public int Alpha { get; init; } = 3;
+
+    /// <summary>Gets the most requests one lookup sends before it gives up. Default 200.</summary>
+    public int MaxLookupMessages { get; init; } = 200;
+
+    /// <summary>Gets a value indicating whether the node sends queries with ro=1 (BEP 43). Default false.</summary>
+    public bool ReadOnly { get; init; }
+
+    /// <summary>Gets the default options.</summary>
+    public static DhtNodeOptions Default { get; } = new();
+}
