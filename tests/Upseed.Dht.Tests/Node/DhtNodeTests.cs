@@ -12,7 +12,7 @@ public sealed class DhtNodeTests(ITestOutputHelper output)
 {
     private static readonly DhtNodeOptions s_fast = new()
     {
-        QueryTimeout = TimeSpan.FromSeconds(2),
+        QueryTimeout = TimeSpan.FromSeconds(10), // a deadline for failures; a loaded CI machine must not trip it
         RateLimitPerSecond = 100_000,
         RateLimitBurst = 100_000,
     };
@@ -168,9 +168,24 @@ public sealed class DhtNodeTests(ITestOutputHelper output)
         }
 
         await using var client = Start();
-        await Task.Delay(500);
         output.WriteLine($"before ping: answered {node.QueriesAnswered}, errors {node.ErrorsSent}, dropped {node.Dropped}");
-        var reply = await client.PingAsync(node.EndPoint);
+
+        // The node may still be working through the burst (or the kernel dropped the first ping with it): ask a few
+        // times. What matters is that it answers at all after the fuzz.
+        Upseed.Dht.Krpc.KrpcResponse? reply = null;
+        for (var attempt = 0; attempt < 5 && reply is null; attempt++)
+        {
+            try
+            {
+                reply = await client.PingAsync(node.EndPoint);
+            }
+            catch (TimeoutException)
+            {
+                // try again
+            }
+        }
+
+        Assert.NotNull(reply);
         Assert.Equal(node.Id, reply.Id);
         output.WriteLine($"fuzz: answered {node.QueriesAnswered}, errors {node.ErrorsSent}, dropped {node.Dropped}");
     }
