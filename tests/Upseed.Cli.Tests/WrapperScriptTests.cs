@@ -19,7 +19,7 @@ public sealed class WrapperScriptTests : IDisposable
         var script = Path.Combine(RepositoryRoot(), "tools", "upseed");
         var environment = new Dictionary<string, string> { ["UPSEED_DATA"] = _cli.DataFolder };
 
-        var result = await ProcessRunner.RunAsync(script, ["id", "new", "--name", "Wrapper"], environment, s_firstUseTimeout);
+        var result = await ProcessRunner.RunAsync(script, ["id", "new", "--name", "Wrapper"], s_firstUseTimeout, environment);
 
         Assert.True(result.ExitCode == 0, result.Describe());
         Assert.Matches(Patterns.PublicKey, result.LastLine);

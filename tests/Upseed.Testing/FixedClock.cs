@@ -1,7 +1,7 @@
-namespace Upseed.Store.Tests;
+namespace Upseed.Testing;
 
 /// <summary>A clock that only moves when a test moves it (STYLE.md rule 12: inject time, never sleep).</summary>
-internal sealed class FixedClock(DateTimeOffset now) : TimeProvider
+public sealed class FixedClock(DateTimeOffset now) : TimeProvider
 {
     /// <summary>2025-11-22 03:13:54 UTC, an arbitrary fixed instant.</summary>
     public static readonly DateTimeOffset Start = DateTimeOffset.FromUnixTimeSeconds(1_763_781_234);

@@ -2,13 +2,13 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Text;
 
-namespace Upseed.Interop.Tests;
+namespace Upseed.Testing;
 
 /// <summary>
 /// Runs an external tool to completion and captures its output. A tool that hangs is killed (with its children)
 /// when the timeout passes, so one stuck process fails one test instead of stalling the run.
 /// </summary>
-internal static class ProcessRunner
+public static class ProcessRunner
 {
     /// <summary>Generous for tools that answer in milliseconds; only a hung tool reaches it.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
@@ -19,6 +19,7 @@ internal static class ProcessRunner
         string fileName,
         IEnumerable<string> arguments,
         TimeSpan? timeout = null,
+        IReadOnlyDictionary<string, string>? environment = null,
         CancellationToken cancellationToken = default)
     {
         var startInfo = new ProcessStartInfo(fileName)
@@ -37,6 +38,10 @@ internal static class ProcessRunner
 
         // Tools print names as UTF-8 only under a UTF-8 locale; the test host's locale is not ours to rely on.
         startInfo.Environment["LC_ALL"] = "C.UTF-8";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            startInfo.Environment[name] = value;
+        }
 
         using var process = new Process { StartInfo = startInfo };
         try
