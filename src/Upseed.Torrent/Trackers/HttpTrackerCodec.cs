@@ -310,7 +310,12 @@ public static class HttpTrackerCodec
         MaxStringLength = options.MaxResponseSize,
     };
 
-    private static void ReadCompactPeers(ReadOnlySpan<byte> compact, int entrySize, string key, List<IPEndPoint> peers, int maxPeers)
+    /// <summary>
+    /// Compact peers (BEP 23: 6 bytes IPv4 + port; BEP 7/15: 18 bytes IPv6 + port), as both HTTP and UDP trackers send
+    /// them. Port 0 entries are skipped; at most <paramref name="maxPeers"/> are kept.
+    /// </summary>
+    /// <exception cref="TrackerException">The length is not a multiple of the entry size.</exception>
+    internal static void ReadCompactPeers(ReadOnlySpan<byte> compact, int entrySize, string key, List<IPEndPoint> peers, int maxPeers)
     {
         if (compact.Length % entrySize != 0)
         {

@@ -187,22 +187,8 @@ public static class UdpTrackerCodec
         var seeders = ReadCount(datagram[16..], "seeders");
 
         var compact = datagram[AnnounceResponseHeaderSize..];
-        if (compact.Length % entrySize != 0)
-        {
-            throw TrackerException.Malformed($"{compact.Length} bytes of peers, not a multiple of {entrySize}");
-        }
-
         var peers = new List<IPEndPoint>(Math.Min(compact.Length / entrySize, Math.Max(0, maxPeers)));
-        var addressSize = entrySize - 2;
-        for (var offset = 0; offset < compact.Length && peers.Count < maxPeers; offset += entrySize)
-        {
-            var entry = compact.Slice(offset, entrySize);
-            var port = BinaryPrimitives.ReadUInt16BigEndian(entry[addressSize..]);
-            if (port != 0)
-            {
-                peers.Add(new IPEndPoint(new IPAddress(entry[..addressSize]), port));
-            }
-        }
+        HttpTrackerCodec.ReadCompactPeers(compact, entrySize, "peers", peers, maxPeers);
 
         return new AnnounceResponse(TimeSpan.FromSeconds(interval), null, seeders, leechers, peers, null);
     }
