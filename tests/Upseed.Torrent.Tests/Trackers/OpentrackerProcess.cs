@@ -95,7 +95,9 @@ internal sealed class OpentrackerProcess : IAsyncDisposable
             var port = FindFreePort();
             var output = new StringBuilder();
             var process = Start(binary, directory, port, output);
-            if (await WaitUntilListeningAsync(process, port) && (allowed.Count == 0 || await WaitUntilWhitelistLoadedAsync(port, allowed[0])))
+            // Checked again at the end: when another test's tracker took the port first, ours has exited and the port
+            // answered for someone else's.
+            if (await WaitUntilListeningAsync(process, port) && (allowed.Count == 0 || await WaitUntilWhitelistLoadedAsync(port, allowed[0])) && !process.HasExited)
             {
                 return new OpentrackerProcess(process, output, directory, port);
             }
