@@ -162,7 +162,7 @@ public sealed class EngineInteropTests
         var trackerFolder = Directory.CreateDirectory(Path.Combine(folder.Path, "opentracker")).FullName;
         File.SetUnixFileMode(trackerFolder, (UnixFileMode)0b111_101_101);
         await File.WriteAllTextAsync(Path.Combine(trackerFolder, "whitelist"), post.Id.ToHex() + "\n");
-        await using var tracker = NetworkNamespacePair.Start(net.First, "/usr/bin/opentracker", ["-i", net.FirstAddress, "-p", "6969", "-P", "6969", "-d", trackerFolder, "-w", "whitelist"], "opentracker");
+        await using var tracker = NetworkNamespacePair.Start(net.First, "/usr/bin/opentracker", ["-i", net.FirstAddress, "-p", "6969", "-P", "6969", "-d", trackerFolder, "-w", "whitelist"], "opentracker", trackerFolder);
         await using var node = NetworkNamespacePair.Start(net.First, NodeProcessTests.UpseedWrapper(), ["--data", data, "node", "--listen", $"{net.FirstAddress}:6881", "--web", $"{net.FirstAddress}:8080", "--dht", "off", "--lsd", "off"], "(this repository)");
         await WaitForAsync(() => node.Output.Contains("Seeding on", StringComparison.Ordinal), TimeSpan.FromMinutes(4), () => $"the node did not start: {node.Output} {node.Error}");
 

@@ -64,14 +64,14 @@ internal sealed class NetworkNamespacePair : IAsyncDisposable
     }
 
     /// <summary>Starts a program inside one of the two namespaces.</summary>
-    public static BackgroundProcess Start(string ns, string fileName, IEnumerable<string> arguments, string debianPackage)
+    public static BackgroundProcess Start(string ns, string fileName, IEnumerable<string> arguments, string debianPackage, string? workingDirectory = null)
     {
         if (!File.Exists(fileName))
         {
             throw new FileNotFoundException($"{fileName} is missing: install the Debian package {debianPackage}.", fileName);
         }
 
-        return BackgroundProcess.Start(Ip, ["netns", "exec", ns, fileName, .. arguments], "iproute2");
+        return BackgroundProcess.Start(Ip, ["netns", "exec", ns, fileName, .. arguments], "iproute2", workingDirectory);
     }
 
     /// <summary>Runs a program inside one of the two namespaces to completion.</summary>

@@ -44,7 +44,9 @@ internal sealed class Opentracker : IAsyncDisposable
         {
             var port = FreePort.Tcp();
             var portText = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var process = BackgroundProcess.Start("/usr/bin/opentracker", ["-i", "127.0.0.1", "-p", portText, "-P", portText, "-d", trackerFolder, "-w", "whitelist"], "opentracker");
+            // Started in the tracker folder too: opentracker may read "whitelist" on its loader thread before the main
+            // thread has chrooted into -d, and then the relative path must resolve here as well.
+            var process = BackgroundProcess.Start("/usr/bin/opentracker", ["-i", "127.0.0.1", "-p", portText, "-P", portText, "-d", trackerFolder, "-w", "whitelist"], "opentracker", trackerFolder);
             var tracker = new Opentracker(process, port);
             if (await tracker.IsReadyAsync(allowed.FirstOrDefault(), allowed.Length > 0))
             {

@@ -129,6 +129,10 @@ internal sealed class OpentrackerProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
+
+            // opentracker may read the relative whitelist path on its loader thread before the main thread has
+            // chrooted into -d: starting in that folder makes it resolve either way.
+            WorkingDirectory = directory,
         };
 
         // -i binds both sockets to loopback only; -p is the TCP (HTTP) port, -P the UDP port; -d the directory to
