@@ -26,6 +26,7 @@ internal sealed class Opentracker : IAsyncDisposable
     /// </summary>
     public static async Task<Opentracker> StartAsync(string folder, params InfoHash[] allowed)
     {
+        var port = FreePort.Tcp();
         // Started as root it chroots to -d and drops to "nobody", then reads the whitelist relative to -d: the folder
         // must be readable by others.
         var trackerFolder = Directory.CreateDirectory(Path.Combine(folder, "opentracker")).FullName;
@@ -33,31 +34,31 @@ internal sealed class Opentracker : IAsyncDisposable
         {
             File.SetUnixFileMode(trackerFolder, (UnixFileMode)0b111_101_101);
         }
-
         await File.WriteAllLinesAsync(Path.Combine(trackerFolder, "whitelist"), allowed.Select(h => h.ToHex()));
-
-        // A free port can be taken by another test's tracker between our probe and opentracker's bind (test projects
-        // run in parallel); then ours exits and the port answers for someone else's whitelist. So: check that our
-        // process is alive and that it authorizes our hash, else try another port.
-        var failures = new List<string>();
-        for (var attempt = 0; attempt < 5; attempt++)
+        var portText = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // Started in the tracker folder too: opentracker may read "whitelist" on its loader thread before the main
+        // thread has chrooted into -d, and then the relative path must resolve here as well.
+        var process = BackgroundProcess.Start("/usr/bin/opentracker", ["-i", "127.0.0.1", "-p", portText, "-P", portText, "-d", trackerFolder, "-w", "whitelist"], "opentracker", trackerFolder);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (true)
         {
-            var port = FreePort.Tcp();
-            var portText = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            // Started in the tracker folder too: opentracker may read "whitelist" on its loader thread before the main
-            // thread has chrooted into -d, and then the relative path must resolve here as well.
-            var process = BackgroundProcess.Start("/usr/bin/opentracker", ["-i", "127.0.0.1", "-p", portText, "-P", portText, "-d", trackerFolder, "-w", "whitelist"], "opentracker", trackerFolder);
-            var tracker = new Opentracker(process, port);
-            if (await tracker.IsReadyAsync(allowed.FirstOrDefault(), allowed.Length > 0))
+            try
             {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port);
+                var tracker = new Opentracker(process, port);
+                if (allowed.Length > 0)
+                {
+                    await tracker.WaitForWhitelistAsync(allowed[0]);
+                }
+
                 return tracker;
             }
-
-            failures.Add($"port {port}: {process.Error.Trim()}");
-            await process.DisposeAsync();
+            catch (SocketException) when (DateTime.UtcNow < deadline && !process.HasExited)
+            {
+                await Task.Delay(50);
+            }
         }
-
-        throw new InvalidOperationException($"opentracker did not start: {string.Join("; ", failures)}");
     }
 
     /// <summary>Announces a seeder at 127.0.0.1:<paramref name="port"/> (as the node would), so clients find it.</summary>
@@ -84,39 +85,18 @@ internal sealed class Opentracker : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();
 
-    // Listening, still our process, and (when it has a whitelist) authorizing our hash: opentracker reads the
-    // whitelist on a thread of its own after it starts listening. The probe announces a peer at port 1 and takes it
-    // back at once, so the swarm a test looks at is unchanged.
-    private async Task<bool> IsReadyAsync(InfoHash allowed, bool hasWhitelist)
+    // The whitelist loads on a thread of its own after opentracker starts listening. A "stopped" announce asks
+    // whether it is loaded without adding a peer to the swarm.
+    private async Task WaitForWhitelistAsync(InfoHash allowed)
     {
         using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero });
-        var probe = $"{AnnounceUrl}?info_hash={HttpUtility.UrlEncode(allowed.ToArray())}&peer_id=-US0001-probeprobepr&port=1&uploaded=0&downloaded=0&left=0&compact=1";
+        var url = $"{AnnounceUrl}?info_hash={HttpUtility.UrlEncode(allowed.ToArray())}&peer_id=-US0001-probeprobepr&port=1&uploaded=0&downloaded=0&left=0&compact=1&event=stopped";
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (DateTime.UtcNow < deadline)
+        while (System.Text.Encoding.Latin1.GetString(await http.GetByteArrayAsync(url)).Contains("not authorized", StringComparison.Ordinal))
         {
-            if (_process.HasExited)
-            {
-                return false;
-            }
-
-            try
-            {
-                var reply = System.Text.Encoding.Latin1.GetString(await http.GetByteArrayAsync(probe + "&event=started"));
-                if (!hasWhitelist || !reply.Contains("failure reason", StringComparison.Ordinal))
-                {
-                    await http.GetByteArrayAsync(probe + "&event=stopped");
-                    return !_process.HasExited;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
+            Assert.True(DateTime.UtcNow < deadline, "opentracker never loaded its whitelist");
             await Task.Delay(20);
         }
-
-        return false;
     }
 }
 
