@@ -16,11 +16,12 @@ public static class KrpcCodec
     /// <summary>Longest transaction id accepted; clients use 2–4 bytes.</summary>
     public const int MaxTransactionIdLength = 32;
 
-    // KRPC needs depth 3 (message, a/r, want list); one more lets a BEP 44 v be a dictionary (BEP 46 {"ih": …}).
+    // KRPC needs depth 3 (message, a/r, want list); BEP 44 v sits at depth 3 and may itself nest (BEP 46 {"ih": …},
+    // lists of dictionaries), so allow it three levels of its own.
     // Other implementations do not always sort their keys, so only BEP 44 values are checked for canonical form.
     private static readonly BencodeOptions s_options = new()
     {
-        MaxDepth = 4,
+        MaxDepth = 6,
         MaxMessageSize = MaxDatagramSize,
         MaxStringLength = MaxDatagramSize,
         MaxValues = 512,

@@ -23,6 +23,7 @@ public sealed partial class DhtNode : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private readonly PeerStore _peers;
+    private readonly ItemStore _items;
     private readonly RateLimiter _limiter;
     private readonly TokenSecrets _tokens;
     private readonly ConcurrentDictionary<uint, Pending> _pending = new();
@@ -60,6 +61,7 @@ public sealed partial class DhtNode : IAsyncDisposable
         Id = id;
         RoutingTable = routingTable ?? new RoutingTable(id, clock, RoutingTableOptions.Default with { BucketSize = _options.K });
         _peers = new PeerStore(_options);
+        _items = new ItemStore(id, _options.MaxItems, _options.ItemLifetime);
         _limiter = new RateLimiter(_options.RateLimitPerSecond, _options.RateLimitBurst);
         _tokens = new TokenSecrets(clock, _options.TokenRotation, _options.TokenLength);
         _tidPrefix = (ushort)RandomNumberGenerator.GetInt32(ushort.MaxValue + 1);
@@ -469,6 +471,13 @@ public sealed partial class DhtNode : IAsyncDisposable
             case GetPeersQuery g:
                 response = AnswerGetPeers(g, from, now);
                 break;
+            case GetQuery g:
+                response = AnswerGet(g, from, now);
+                break;
+            case PutQuery p:
+                error = AnswerPut(p, from, now);
+                response = error is null ? new KrpcResponse(Id) : null;
+                break;
             case AnnouncePeerQuery a:
                 if (!_tokens.IsValid(from.Address, a.Token.Span))
                 {
@@ -577,8 +586,26 @@ public sealed partial class DhtNode : IAsyncDisposable
         });
     }
 
+    private Task<DhtLookupResult> LookupCoreAsync(
+        NodeId target, QueryKind kind, IReadOnlyList<CompactNode> extraSeeds, CancellationToken cancellationToken) =>
+        LookupCoreAsync(
+            target,
+            kind == QueryKind.GetPeers
+                ? (to, ct) => GetPeersAsync(to, target, cancellationToken: ct)
+                : (to, ct) => FindNodeAsync(to, target, ct),
+            observe: response => response.Values.Count > 0 ? LookupSignal.Found : LookupSignal.Continue,
+            extraSeeds,
+            cancellationToken);
+
+    // The iterative lookup of BEP 5: alpha requests in flight to the closest candidates not yet asked, until the K
+    // closest that did not fail have all answered. observe sees each response in turn (never concurrently) and says
+    // whether it carried what is sought (for the hop count) or ends the lookup early.
     private async Task<DhtLookupResult> LookupCoreAsync(
-        NodeId target, QueryKind kind, IReadOnlyList<CompactNode> extraSeeds, CancellationToken cancellationToken)
+        NodeId target,
+        Func<IPEndPoint, CancellationToken, Task<KrpcResponse>> ask,
+        Func<KrpcResponse, LookupSignal> observe,
+        IReadOnlyList<CompactNode> extraSeeds,
+        CancellationToken cancellationToken)
     {
         var k = _options.K;
         var candidates = new SortedDictionary<NodeId, Candidate>(Comparer<NodeId>.Create((x, y) => x.Xor(target).CompareTo(y.Xor(target))));
@@ -619,10 +646,7 @@ public sealed partial class DhtNode : IAsyncDisposable
 
                 next.State = CandidateState.Asked;
                 sent++;
-                var task = kind == QueryKind.GetPeers
-                    ? GetPeersAsync(next.Node.EndPoint, target, cancellationToken: cancellationToken)
-                    : FindNodeAsync(next.Node.EndPoint, target, cancellationToken);
-                inFlight[task] = next;
+                inFlight[ask(next.Node.EndPoint, cancellationToken)] = next;
             }
 
             if (inFlight.Count == 0)
@@ -643,10 +667,17 @@ public sealed partial class DhtNode : IAsyncDisposable
                     AddCandidate(node, candidate.Hop + 1);
                 }
 
-                if (response.Values.Count > 0)
+                peers.UnionWith(response.Values);
+                var signal = observe(response);
+                if (signal != LookupSignal.Continue)
                 {
                     peerHops = peerHops == 0 ? candidate.Hop : Math.Min(peerHops, candidate.Hop);
-                    peers.UnionWith(response.Values);
+                }
+
+                if (signal == LookupSignal.Stop)
+                {
+                    ObserveAbandoned(inFlight.Keys);
+                    break;
                 }
             }
             catch (Exception e) when (e is TimeoutException or DhtQueryException or ObjectDisposedException)
@@ -666,6 +697,22 @@ public sealed partial class DhtNode : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "DHT receive failed: {Error}")]
     private partial void LogReceiveFailed(SocketError error);
+
+    private static void ObserveAbandoned(IEnumerable<Task<KrpcResponse>> tasks)
+    {
+        foreach (var task in tasks)
+        {
+            // Requests still in flight when a lookup stops early end on their own (reply or timeout).
+            _ = task.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        }
+    }
+
+    private enum LookupSignal
+    {
+        Continue,
+        Found,
+        Stop,
+    }
 
     private enum CandidateState
     {

@@ -40,6 +40,18 @@ public sealed record DhtNodeOptions
     /// <summary>Gets the most requests one lookup sends before it gives up. Default 200.</summary>
     public int MaxLookupMessages { get; init; } = 200;
 
+    /// <summary>
+    /// Gets the most BEP 44 items stored for others. A full store drops expired items, then the item farthest from our
+    /// id when a closer one arrives, else refuses with 202. Default 5,000 (at most about 5.5 MB of values).
+    /// </summary>
+    public int MaxItems { get; init; } = 5000;
+
+    /// <summary>
+    /// Gets how long a stored BEP 44 item lives unless re-put. BEP 44: items may expire after 2 hours and publishers
+    /// re-put hourly. Default 2 h.
+    /// </summary>
+    public TimeSpan ItemLifetime { get; init; } = TimeSpan.FromHours(2);
+
     /// <summary>Gets a value indicating whether the node sends queries with ro=1 (BEP 43). Default false.</summary>
     public bool ReadOnly { get; init; }
 
