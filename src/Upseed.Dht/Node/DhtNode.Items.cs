@@ -85,7 +85,7 @@ public sealed partial class DhtNode
         var lookup = await LookupCoreAsync(
             target,
             (to, ct) => GetAsync(to, target, null, ct),
-            response =>
+            (_, response) =>
             {
                 if (response.Value.IsEmpty
                     || ImmutableItem.ComputeTarget(response.Value.Span) != target
@@ -136,7 +136,7 @@ public sealed partial class DhtNode
         var lookup = await LookupCoreAsync(
             target,
             (to, ct) => GetAsync(to, target, sequence, ct),
-            response =>
+            (_, response) =>
             {
                 if (response.Value.IsEmpty
                     || response.Sequence is not { } seq

@@ -593,7 +593,7 @@ public sealed partial class DhtNode : IAsyncDisposable
             kind == QueryKind.GetPeers
                 ? (to, ct) => GetPeersAsync(to, target, cancellationToken: ct)
                 : (to, ct) => FindNodeAsync(to, target, ct),
-            observe: response => response.Values.Count > 0 ? LookupSignal.Found : LookupSignal.Continue,
+            observe: (_, response) => response.Values.Count > 0 ? LookupSignal.Found : LookupSignal.Continue,
             extraSeeds,
             cancellationToken);
 
@@ -603,7 +603,7 @@ public sealed partial class DhtNode : IAsyncDisposable
     private async Task<DhtLookupResult> LookupCoreAsync(
         NodeId target,
         Func<IPEndPoint, CancellationToken, Task<KrpcResponse>> ask,
-        Func<KrpcResponse, LookupSignal> observe,
+        Func<CompactNode, KrpcResponse, LookupSignal> observe,
         IReadOnlyList<CompactNode> extraSeeds,
         CancellationToken cancellationToken)
     {
@@ -668,7 +668,7 @@ public sealed partial class DhtNode : IAsyncDisposable
                 }
 
                 peers.UnionWith(response.Values);
-                var signal = observe(response);
+                var signal = observe(candidate.Node, response);
                 if (signal != LookupSignal.Continue)
                 {
                     peerHops = peerHops == 0 ? candidate.Hop : Math.Min(peerHops, candidate.Hop);
