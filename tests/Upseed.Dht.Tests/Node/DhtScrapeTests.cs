@@ -41,7 +41,8 @@ public sealed class DhtScrapeTests(ITestOutputHelper output)
             Assert.InRange(scrape.Peers, 6.5, 7.5);
             Assert.True(scrape.Responders >= 4);
 
-            // A leecher that becomes a seed re-announces with seed=1; the storer moves it to BFsd.
+            // A leecher that becomes a seed re-announces with seed=1; the storers move it to BFsd. (It may stay in BFpe:
+            // a storer the re-announce missed still holds it as a leecher, and the union keeps it.)
             await announcers[6].AnnounceAsync(infoHash, 6881, seed: true);
             var after = await nodes[5].ScrapeAsync(infoHash);
             Assert.InRange(after.Seeds, 5.5, 6.5);
@@ -50,7 +51,6 @@ public sealed class DhtScrapeTests(ITestOutputHelper output)
             // BEP 33's estimate of an empty filter is about 0.5 (c is capped at m − 1).
             Assert.True(nothing.Seeds < 1);
             Assert.True(nothing.Peers < 1);
-            Assert.InRange(after.Peers, 5.5, 6.5);
         }
         finally
         {
