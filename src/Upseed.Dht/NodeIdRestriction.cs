@@ -48,7 +48,7 @@ public static class NodeIdRestriction
 
     /// <summary>
     /// True when <paramref name="id"/> complies with BEP 42 for <paramref name="ip"/>, or when the address is exempt
-    /// (BEP 42: 10/8, 172.16/12, 192.168/16, 169.254/16, 127/8; also IPv6 loopback and link-local).
+    /// (BEP 42: 10/8, 172.16/12, 192.168/16, 169.254/16, 127/8; also IPv6 loopback, link-local, site-local and unique local).
     /// </summary>
     public static bool IsValid(NodeId id, IPAddress ip)
     {
@@ -86,7 +86,8 @@ public static class NodeIdRestriction
                 || b[0] == 127;
         }
 
-        return IPAddress.IsLoopback(ip) || ip.IsIPv6LinkLocal;
+        // BEP 42 lists IPv4 ranges only; the IPv6 counterparts of "local network" are exempt for the same reason.
+        return IPAddress.IsLoopback(ip) || ip.IsIPv6LinkLocal || ip.IsIPv6UniqueLocal || ip.IsIPv6SiteLocal;
     }
 
     private static uint Crc(IPAddress ip, byte r)

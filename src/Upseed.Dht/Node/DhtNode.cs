@@ -30,6 +30,7 @@ public sealed partial class DhtNode : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ushort _tidPrefix;
     private readonly Task _receiveLoop;
+    private NodeId _id;
     private int _tidCounter;
     private long _messagesSent;
     private long _queriesAnswered;
@@ -58,7 +59,7 @@ public sealed partial class DhtNode : IAsyncDisposable
         _clock = clock;
         _options = options ?? DhtNodeOptions.Default;
         _logger = logger ?? (ILogger)NullLogger.Instance;
-        Id = id;
+        _id = id;
         RoutingTable = routingTable ?? new RoutingTable(id, clock, RoutingTableOptions.Default with { BucketSize = _options.K });
         _peers = new PeerStore(_options);
         _items = new ItemStore(id, _options.MaxItems, _options.ItemLifetime);
@@ -68,14 +69,30 @@ public sealed partial class DhtNode : IAsyncDisposable
         _receiveLoop = Task.Run(ReceiveLoopAsync);
     }
 
-    /// <summary>Gets our node id.</summary>
-    public NodeId Id { get; }
+    /// <summary>
+    /// Gets our node id. It changes only when <see cref="DhtNodeOptions.DeriveIdFromExternalAddress"/> is on and the
+    /// voted external address needs a BEP 42 id (<see cref="ExternalAddress"/>).
+    /// </summary>
+    public NodeId Id
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _id;
+            }
+        }
+    }
 
     /// <summary>Gets the local endpoint.</summary>
     public IPEndPoint EndPoint => _socket.LocalEndPoint;
 
-    /// <summary>Gets the routing table. Lock-free readers should use <see cref="GetClosest"/>.</summary>
-    public RoutingTable RoutingTable { get; }
+    /// <summary>
+    /// Gets the routing table. It is not thread-safe and the node's receive loop mutates it: read it through
+    /// <see cref="GetClosest"/>, <see cref="Knows"/>, or <see cref="GetRoutingTableCounts"/>,
+    /// which take the node's lock. It is replaced when the node changes its id.
+    /// </summary>
+    public RoutingTable RoutingTable { get; private set; }
 
     /// <summary>Gets the number of datagrams sent.</summary>
     public long MessagesSent => Interlocked.Read(ref _messagesSent);
@@ -420,7 +437,12 @@ public sealed partial class DhtNode : IAsyncDisposable
         }
 
         pending.RemoteId = response.Id;
-        if (response.Id != Id)
+        if (message.ExternalAddress is { } reported)
+        {
+            VoteExternalAddress(from.Address, reported.Address);
+        }
+
+        if (response.Id != Id && IsAcceptableId(response.Id, from))
         {
             InsertResult result;
             lock (_gate)
@@ -450,7 +472,7 @@ public sealed partial class DhtNode : IAsyncDisposable
         var query = message.Query!;
         var now = _clock.GetUtcNow();
         InsertResult? seen = null;
-        if (!message.ReadOnly && query.Id != Id)
+        if (!message.ReadOnly && query.Id != Id && IsAcceptableId(query.Id, from))
         {
             lock (_gate)
             {
@@ -660,12 +682,21 @@ public sealed partial class DhtNode : IAsyncDisposable
             try
             {
                 var response = await done;
-                candidate.State = CandidateState.Answered;
-                candidate.Token = response.Token;
                 foreach (var node in response.Nodes.Concat(response.Nodes6))
                 {
                     AddCandidate(node, candidate.Hop + 1);
                 }
+
+                if (!IsAcceptableId(response.Id, candidate.Node.EndPoint))
+                {
+                    // BEP 42: a responder whose id does not fit its address counts as giving no token: its referrals
+                    // are used, but it neither ends the lookup nor is asked to store.
+                    candidate.State = CandidateState.Failed;
+                    continue;
+                }
+
+                candidate.State = CandidateState.Answered;
+                candidate.Token = response.Token;
 
                 peers.UnionWith(response.Values);
                 var signal = observe(candidate.Node, response);

@@ -52,6 +52,26 @@ public sealed record DhtNodeOptions
     /// </summary>
     public TimeSpan ItemLifetime { get; init; } = TimeSpan.FromHours(2);
 
+    /// <summary>
+    /// Gets a value indicating whether BEP 42 is enforced: nodes whose id does not match their IP never enter the
+    /// routing table, and in lookups they count as giving no token (not stored on, not ending the lookup). Their
+    /// queries are still answered. Addresses BEP 42 exempts (private, loopback, link-local) always pass. Default false
+    /// (as libtorrent's <c>enforce_node_id</c>).
+    /// </summary>
+    public bool EnforceNodeIdRestriction { get; init; }
+
+    /// <summary>
+    /// Gets a value indicating whether the node takes a BEP 42 id for its external address once responders agree on
+    /// it (the <c>ip</c> key of responses), moving its routing table to the new id. Default false.
+    /// </summary>
+    public bool DeriveIdFromExternalAddress { get; init; }
+
+    /// <summary>
+    /// Gets how many distinct responders must report the same external address before the node trusts it for its id
+    /// (BEP 42: "vote across responders before changing your ID"). Default 3.
+    /// </summary>
+    public int ExternalAddressMinVotes { get; init; } = 3;
+
     /// <summary>Gets a value indicating whether the node sends queries with ro=1 (BEP 43). Default false.</summary>
     public bool ReadOnly { get; init; }
 

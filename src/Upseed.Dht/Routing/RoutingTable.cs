@@ -218,6 +218,35 @@ public sealed class RoutingTable
         return added;
     }
 
+    /// <summary>
+    /// Copies every node of another table (ours under a previous id) with its times and failure count, so a node
+    /// that changes its id (BEP 42) keeps what it knew. Returns how many found a slot.
+    /// </summary>
+    internal int Adopt(RoutingTable previous)
+    {
+        var now = _clock.GetUtcNow();
+        var added = 0;
+        foreach (var bucket in previous._buckets)
+        {
+            foreach (var old in bucket.NodeList)
+            {
+                var result = Insert(old.Id, old.EndPoint, now, readOnly: false, node =>
+                {
+                    node.LastResponse = old.LastResponse;
+                    node.LastQuery = old.LastQuery;
+                    node.LastSeen = old.LastSeen;
+                    node.ConsecutiveFailures = old.ConsecutiveFailures;
+                }, isResponse: false);
+                if (result.Outcome is InsertOutcome.Added or InsertOutcome.Replaced)
+                {
+                    added++;
+                }
+            }
+        }
+
+        return added;
+    }
+
     private Bucket BucketFor(NodeId id) => _buckets[Math.Min(OwnId.CommonPrefixLength(id), _buckets.Count - 1)];
 
     private InsertResult Insert(NodeId id, IPEndPoint endPoint, DateTimeOffset now, bool readOnly, Action<DhtNode> touch, bool isResponse)
