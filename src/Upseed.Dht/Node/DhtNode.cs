@@ -30,6 +30,7 @@ public sealed partial class DhtNode : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ushort _tidPrefix;
     private readonly Task _receiveLoop;
+    private readonly Task _maintenanceLoop;
     private NodeId _id;
     private int _tidCounter;
     private long _messagesSent;
@@ -67,6 +68,7 @@ public sealed partial class DhtNode : IAsyncDisposable
         _tokens = new TokenSecrets(clock, _options.TokenRotation, _options.TokenLength);
         _tidPrefix = (ushort)RandomNumberGenerator.GetInt32(ushort.MaxValue + 1);
         _receiveLoop = Task.Run(ReceiveLoopAsync);
+        _maintenanceLoop = Task.Run(MaintenanceLoopAsync);
     }
 
     /// <summary>
@@ -89,7 +91,7 @@ public sealed partial class DhtNode : IAsyncDisposable
 
     /// <summary>
     /// Gets the routing table. It is not thread-safe and the node's receive loop mutates it: read it through
-    /// <see cref="GetClosest"/>, <see cref="Knows"/>, or <see cref="GetRoutingTableCounts"/>,
+    /// <see cref="GetClosest"/>, <see cref="Knows"/>, <see cref="GetRoutingTableCounts"/> or <see cref="GetState"/>,
     /// which take the node's lock. It is replaced when the node changes its id.
     /// </summary>
     public RoutingTable RoutingTable { get; private set; }
@@ -253,6 +255,7 @@ public sealed partial class DhtNode : IAsyncDisposable
         try
         {
             await _receiveLoop;
+            await _maintenanceLoop;
         }
         catch (OperationCanceledException)
         {

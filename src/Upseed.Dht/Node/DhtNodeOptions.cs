@@ -72,6 +72,18 @@ public sealed record DhtNodeOptions
     /// </summary>
     public int ExternalAddressMinVotes { get; init; } = 3;
 
+    /// <summary>
+    /// Gets how often the node runs <see cref="DhtNode.RunMaintenanceAsync"/> (pings questionable nodes, refreshes
+    /// buckets unchanged for 15 minutes). Zero or infinite turns the background round off. Default 1 min.
+    /// </summary>
+    public TimeSpan MaintenanceInterval { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Gets the most questionable nodes pinged in one maintenance round. Default 16.</summary>
+    public int MaxMaintenancePings { get; init; } = 16;
+
+    /// <summary>Gets the most buckets refreshed (one lookup each) in one maintenance round. Default 8.</summary>
+    public int MaxBucketRefreshes { get; init; } = 8;
+
     /// <summary>Gets a value indicating whether the node sends queries with ro=1 (BEP 43). Default false.</summary>
     public bool ReadOnly { get; init; }
 
