@@ -25,9 +25,25 @@ internal sealed class Html
     /// <summary>Text, encoded.</summary>
     public Html Text(string? text)
     {
-        if (!string.IsNullOrEmpty(text))
+        if (string.IsNullOrEmpty(text))
         {
-            s_encoder.Encode(new StringWriter(_out, CultureInfo.InvariantCulture), text);
+            return this;
+        }
+
+        // Newlines stay newlines (the encoder would write &#xA;): bodies are shown with white-space: pre-wrap.
+        using var writer = new StringWriter(_out, CultureInfo.InvariantCulture);
+        var rest = text.AsSpan();
+        while (true)
+        {
+            var newline = rest.IndexOf('\n');
+            s_encoder.Encode(writer, (newline < 0 ? rest : rest[..newline]).ToString());
+            if (newline < 0)
+            {
+                break;
+            }
+
+            _out.Append('\n');
+            rest = rest[(newline + 1)..];
         }
 
         return this;
