@@ -89,6 +89,7 @@ public class MeshFrameCodecTests
     [InlineData(new byte[] { 0x13, 1, 2, 3, 4, 0x21, 9 }, MeshFrameError.Malformed)] // index 2 of 2
     [InlineData(new byte[] { 0x21, 1, 2, 3, 4 }, MeshFrameError.Malformed)] // have with a hop nibble
     [InlineData(new byte[] { 0x20, 1, 2, 3, 4, 5 }, MeshFrameError.Malformed)] // 5 bytes of ids
+    [InlineData(new byte[] { 0x30 }, MeshFrameError.TooShort)] // a want for nothing
     [InlineData(new byte[] { 0x30, 1, 2, 3, 4, 5 }, MeshFrameError.TooShort)]
     public void TryRead_Noise_ReturnsTheError(byte[] payload, MeshFrameError expected)
     {

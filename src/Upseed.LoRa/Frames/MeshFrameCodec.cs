@@ -158,8 +158,9 @@ public static class MeshFrameCodec
                 frame = new MeshFrame(type, low, BinaryPrimitives.ReadUInt32BigEndian(span[1..]), index, count, payload[FragmentHeaderSize..]);
                 return MeshFrameError.None;
             case MeshFrameType.Have or MeshFrameType.Want:
+                // A have frame may list nothing: it still tells neighbours this box is in range (a beacon).
                 var entrySize = type == MeshFrameType.Have ? 4 : WantEntrySize;
-                if (span.Length < 1 + entrySize)
+                if (type == MeshFrameType.Want && span.Length < 1 + entrySize)
                 {
                     return MeshFrameError.TooShort;
                 }
