@@ -30,7 +30,9 @@ public class IdentityTests
     public void SealedKeyFile_MadeByTheBox_UsesAtLeast600kIterations()
     {
         Assert.True(new WebOptions().Pbkdf2Iterations >= 600_000);
+        Assert.True(new WebOptions().KeyFileIterations >= 600_000);
         Assert.Throws<ArgumentException>(() => new Microsoft.Extensions.DependencyInjection.ServiceCollection().AddUpseedWeb(o => o.Pbkdf2Iterations = 1_000));
+        Assert.Throws<ArgumentException>(() => new Microsoft.Extensions.DependencyInjection.ServiceCollection().AddUpseedWeb(o => o.KeyFileIterations = 1_000));
     }
 
     [Fact]
@@ -75,10 +77,10 @@ public class IdentityTests
     [Fact]
     public async Task Identity_ExportThenImportOnAnotherBox_KeepsTheKey_AndWrongPassphraseFails()
     {
-        await using var box = await WebBox.StartAsync();
+        await using var box = await WebBox.StartAsync(realKeyFiles: true);
         using var alice = await box.MemberAsync("alice", "alice's passphrase");
         var exported = await alice.Http.GetByteArrayAsync("/api/identities/me/export");
-        Assert.NotNull(SealedKeyFile.TryRead(exported));
+        Assert.True(SealedKeyFile.TryRead(exported)!.Iterations >= 600_000);
 
         // Sealed on disk: the key folder holds no plain seed.
         var onDisk = Directory.GetFiles(Path.Combine(box.DataFolder, "web", "keys"));

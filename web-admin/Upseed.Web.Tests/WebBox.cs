@@ -49,7 +49,11 @@ public sealed class WebBox : IAsyncDisposable
         }
     }
 
-    public static async Task<WebBox> StartAsync(Action<WebOptions>? configure = null, int work = 4)
+    /// <summary>
+    /// Starts a box. Members' key files use 10,000 PBKDF2 iterations here (the default suite makes dozens of
+    /// identities); the admin password keeps the real 600,000, and one test checks key files at the default.
+    /// </summary>
+    public static async Task<WebBox> StartAsync(Action<WebOptions>? configure = null, int work = 4, bool realKeyFiles = false)
     {
         var folder = Path.Combine(Path.GetTempPath(), "upseed-web-" + Guid.NewGuid().ToString("N")[..12]);
         using (var store = RecordStore.Open(folder))
@@ -59,7 +63,16 @@ public sealed class WebBox : IAsyncDisposable
         }
 
         var logs = new CapturedLogs();
-        var app = StandaloneWebHost.Build(folder, new IPEndPoint(IPAddress.Loopback, 0), configure, logging => logging.AddProvider(logs));
+        var app = StandaloneWebHost.Build(folder, new IPEndPoint(IPAddress.Loopback, 0), options =>
+        {
+            if (!realKeyFiles)
+            {
+                options.AllowWeakKeyFilesForTests = true;
+                options.KeyFileIterations = 10_000;
+            }
+
+            configure?.Invoke(options);
+        }, logging => logging.AddProvider(logs));
         await app.StartAsync();
         return new WebBox(app, folder, logs);
     }

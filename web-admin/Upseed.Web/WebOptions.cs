@@ -4,13 +4,19 @@ namespace Upseed.Web;
 public sealed class WebOptions
 {
     /// <summary>
-    /// PBKDF2-SHA256 iterations for the admin password and for members' key files. Defaults to 600,000 (OWASP's
-    /// 2023 figure for PBKDF2-HMAC-SHA256); lower values are refused below 600,000 unless <see cref="AllowWeakKdfForTests"/>.
+    /// PBKDF2-SHA256 iterations for the admin password. Defaults to 600,000 (OWASP's 2023 figure for
+    /// PBKDF2-HMAC-SHA256); fewer are refused.
     /// </summary>
     public int Pbkdf2Iterations { get; set; } = PasswordHash.MinimumIterations;
 
-    /// <summary>Only for tests that make many key files: allows fewer iterations. Defaults to false.</summary>
-    public bool AllowWeakKdfForTests { get; set; }
+    /// <summary>
+    /// PBKDF2-SHA256 iterations for members' sealed key files. Defaults to 600,000; fewer are refused unless
+    /// <see cref="AllowWeakKeyFilesForTests"/>.
+    /// </summary>
+    public int KeyFileIterations { get; set; } = PasswordHash.MinimumIterations;
+
+    /// <summary>Only for tests that make many identities: allows fewer key-file iterations. Defaults to false.</summary>
+    public bool AllowWeakKeyFilesForTests { get; set; }
 
     /// <summary>Login, setup and unlock attempts allowed per client address per minute. Defaults to 10.</summary>
     public int AuthAttemptsPerMinute { get; set; } = 10;

@@ -23,7 +23,8 @@ public static class WebServices
         ArgumentNullException.ThrowIfNull(services);
         var options = new WebOptions();
         configure?.Invoke(options);
-        if (options.Pbkdf2Iterations < PasswordHash.MinimumIterations && !options.AllowWeakKdfForTests)
+        if (options.Pbkdf2Iterations < PasswordHash.MinimumIterations
+            || (options.KeyFileIterations < PasswordHash.MinimumIterations && !options.AllowWeakKeyFilesForTests))
         {
             throw new ArgumentException($"PBKDF2 needs at least {PasswordHash.MinimumIterations:N0} iterations.", nameof(configure));
         }

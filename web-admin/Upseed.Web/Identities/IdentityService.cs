@@ -50,7 +50,7 @@ internal sealed class IdentityService
         }
 
         _store.Pin(identity.Id, PinReason.Own);
-        _keys.Save(SealedKeyFile.Seal(made, name, request.Passphrase!, _options.Pbkdf2Iterations));
+        _keys.Save(SealedKeyFile.Seal(made, name, request.Passphrase!, _options.KeyFileIterations));
         key = made;
         return true;
     }
@@ -90,7 +90,7 @@ internal sealed class IdentityService
         }
 
         name = _store.DisplayName(key.PublicKey.Span) ?? name;
-        _keys.Save(SealedKeyFile.Seal(key, name, passphrase!, _options.Pbkdf2Iterations));
+        _keys.Save(SealedKeyFile.Seal(key, name, passphrase!, _options.KeyFileIterations));
         return key;
     }
 
