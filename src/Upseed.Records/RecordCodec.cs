@@ -224,6 +224,30 @@ public static class RecordCodec
         return null;
     }
 
+    /// <summary>
+    /// The leading zero bits of a record's proof of work (0 for kinds without one). Trust weighting reads it: work
+    /// above the required minimum is a cost the author chose to pay.
+    /// </summary>
+    public static int WorkBits(SignedRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (record.Kind is not (RecordKind.Identity or RecordKind.Post))
+        {
+            return 0;
+        }
+
+        var pow = record.WorkEntry.Length > 0 ? record.WorkEntry : FindEntry(record.Bytes, "pow"u8);
+        var sig = record.SignatureEntry.Length > 0 ? record.SignatureEntry : FindEntry(record.Bytes, "sig"u8);
+        if (pow.Length == 0)
+        {
+            return 0;
+        }
+
+        Span<byte> challenge = stackalloc byte[ProofOfWork.ChallengeSize];
+        ComputeWorkChallenge(record.Bytes.Span, pow, sig, challenge);
+        return ProofOfWork.LeadingZeroBits(challenge, ReadNonce(record.Bytes.Span, pow));
+    }
+
     /// <summary>SHA-256 of the record's canonical bytes without its <c>pow</c> and <c>sig</c> entries.</summary>
     internal static void ComputeWorkChallenge(ReadOnlySpan<byte> bytes, Entry pow, Entry sig, Span<byte> challenge)
     {

@@ -38,4 +38,10 @@ public enum RejectReason
     Superseded,
     /// <summary>The record contradicts one it refers to (a comment in another community than its thread, a retraction of someone else's record).</summary>
     Inconsistent,
+    /// <summary>Refused by this box's own moderation: a blocked author, community or word (a local choice, not a fault).</summary>
+    Blocked,
+    /// <summary>This box does not carry the record's community (its seeding policy), and nothing here pins it.</summary>
+    NotCarried,
+    /// <summary>This box dropped the record (or its target) by its seeding policy; it is not taken back unless pinned.</summary>
+    Dropped,
 }

@@ -45,7 +45,8 @@ public sealed class ForumQueries
     {
         var rows = _store.Read(() =>
         {
-            var head = Rows("WHERE r.id = $id", cmd => cmd.Parameters.AddWithValue("$id", id.ToArray()));
+            // Hidden posts (blocked, labelled by a followed moderator) are not served; retracted ones show as such.
+            var head = Rows("WHERE r.id = $id AND (p.retracted & 2) = 0", cmd => cmd.Parameters.AddWithValue("$id", id.ToArray()));
             if (head.Count == 0)
             {
                 return head;
@@ -54,7 +55,7 @@ public sealed class ForumQueries
             // Comments in another community than the thread's are not part of it: one that arrived before its thread
             // could not be checked against it then.
             var root = head[0].Root ?? head[0].Id;
-            var all = Rows("WHERE p.root = $root", cmd => cmd.Parameters.AddWithValue("$root", root.ToArray()));
+            var all = Rows("WHERE p.root = $root AND (p.retracted & 2) = 0", cmd => cmd.Parameters.AddWithValue("$root", root.ToArray()));
             return [.. head, .. all.Where(r => r.Id != id && r.Community == head[0].Community)];
         });
         if (rows.Count == 0)
@@ -76,8 +77,14 @@ public sealed class ForumQueries
         // Depth is bounded by the number of rows (each row appears once), but cap it for readers' sake.
         var nested = depth < 200 ? ordered.Select(r => Build(r, children, sort, depth + 1)).ToList() : [];
         return new ThreadNode(
-            row.Id, row.Community, row.Title, row.Retracted ? null : row.Body, row.Author, row.AuthorName, row.Score,
-            row.Created, row.Parent, row.Root, row.Retracted, nested);
+            row.Id, row.Community, row.Title, row.Retracted ? null : row.Body, row.Author, row.AuthorName, Votes(row.Score),
+            row.Created, row.Parent, row.Root, row.Retracted, nested)
+        {
+            RawScore = row.RawScore,
+            WeightedScore = TrustWeight.ToVotes(row.Score),
+            ReplacedBy = row.ReplacedBy,
+            Seeders = row.Seeders,
+        };
     }
 
     private List<PostSummary> Hot(long? community, string? title, int limit, int offset, long now)
@@ -160,7 +167,7 @@ public sealed class ForumQueries
     {
         // The inner query sorts seqs using the listing index only; the outer one joins just the page.
         using var command = _store.Command($"""
-            SELECT r.id, c.name, p.title, a.key, a.name, p.score, p.comments, p.created
+            SELECT r.id, c.name, p.title, a.key, a.name, p.score, p.comments, p.created, p.raw_score, {RecordStore.SeederCountSql}
             FROM (SELECT p.seq FROM posts p WHERE {filter.Where} ORDER BY {order} LIMIT $limit OFFSET $offset) AS page
             JOIN posts p ON p.seq = page.seq
             JOIN records r ON r.seq = p.seq
@@ -172,6 +179,7 @@ public sealed class ForumQueries
         command.Parameters.AddWithValue("$limit", limit);
         command.Parameters.AddWithValue("$offset", offset);
         command.Parameters.AddWithValue("$now", now);
+        command.Parameters.AddWithValue("$seedersSince", _store.SeedersSince());
         using var reader = command.ExecuteReader();
         var posts = new List<PostSummary>(limit);
         while (reader.Read())
@@ -182,9 +190,14 @@ public sealed class ForumQueries
                 reader.IsDBNull(2) ? null : reader.GetString(2),
                 (byte[])reader[3],
                 reader.IsDBNull(4) ? null : reader.GetString(4),
-                reader.GetInt64(5),
+                Votes(reader.GetInt64(5)),
                 reader.GetInt64(6),
-                reader.GetInt64(7)));
+                reader.GetInt64(7))
+            {
+                RawScore = reader.GetInt64(8),
+                WeightedScore = TrustWeight.ToVotes(reader.GetInt64(5)),
+                Seeders = reader.GetInt64(9),
+            });
         }
 
         return posts;
@@ -202,14 +215,18 @@ public sealed class ForumQueries
         return command.ExecuteScalar() as long?;
     }
 
+    /// <summary>A stored score (millionths of a vote) as whole votes, rounded.</summary>
+    private static long Votes(long scaled) => (long)Math.Round(TrustWeight.ToVotes(scaled), MidpointRounding.AwayFromZero);
+
     private sealed record Row(
         InfoHash Id, string Community, string? Title, string? Body, byte[] Author, string? AuthorName, long Score,
-        long Created, InfoHash? Parent, InfoHash? Root, bool Retracted);
+        long Created, InfoHash? Parent, InfoHash? Root, bool Retracted, long RawScore, InfoHash? ReplacedBy, long Seeders);
 
     private List<Row> Rows(string where, Action<SqliteCommand> bind)
     {
         using var command = _store.Command($"""
-            SELECT r.id, c.name, p.title, r.bytes, a.key, a.name, p.score, p.created, p.parent, p.root, p.retracted
+            SELECT r.id, c.name, p.title, r.bytes, a.key, a.name, p.score, p.created, p.parent, p.root, p.retracted, p.raw_score,
+                   (SELECT x.replacement FROM retractions x WHERE x.target = r.id AND x.author = p.author), {RecordStore.SeederCountSql}
             FROM posts p
             JOIN records r ON r.seq = p.seq
             JOIN authors a ON a.ref = p.author
@@ -217,6 +234,7 @@ public sealed class ForumQueries
             {where}
             """);
         bind(command);
+        command.Parameters.AddWithValue("$seedersSince", _store.SeedersSince());
         using var reader = command.ExecuteReader();
         var rows = new List<Row>();
         var options = _store.ValidationOptions with { MaxFutureSkew = TimeSpan.MaxValue / 2 };
@@ -235,7 +253,10 @@ public sealed class ForumQueries
                 reader.GetInt64(7),
                 reader.IsDBNull(8) ? null : new InfoHash((byte[])reader[8]),
                 reader.IsDBNull(9) ? null : new InfoHash((byte[])reader[9]),
-                reader.GetInt64(10) != 0));
+                (reader.GetInt64(10) & 1) != 0,
+                reader.GetInt64(11),
+                reader.IsDBNull(12) ? null : new InfoHash((byte[])reader[12]),
+                reader.GetInt64(13)));
         }
 
         return rows;

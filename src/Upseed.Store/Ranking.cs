@@ -34,7 +34,10 @@ public static class Ranking
     public static readonly TimeSpan HotWindow = TimeSpan.FromDays(7);
 
     /// <summary>Lemmy's hot rank: log10(max(2, score + 2)) / (hours since posting + 2)^1.8.</summary>
-    public static double Hot(long score, long created, long now)
+    public static double Hot(long score, long created, long now) => Hot((double)score, created, now);
+
+    /// <summary>Lemmy's hot rank over a weighted score (a fraction of votes).</summary>
+    public static double Hot(double score, long created, long now)
     {
         var hours = Math.Max(0, now - created) / 3600.0;
         return Math.Log10(Math.Max(2, score + 2)) / Math.Pow(hours + 2, 1.8);

@@ -20,7 +20,7 @@ public sealed partial class RecordStore
         lock (_gate)
         {
             using var command = Command($"""
-                SELECT record FROM pins WHERE reason IN ({names})
+                SELECT record FROM pins WHERE reason IN ({names}) AND NOT EXISTS (SELECT 1 FROM hidden h WHERE h.record = pins.record)
                 GROUP BY record ORDER BY MAX(since) DESC, record LIMIT $limit
                 """);
             for (var i = 0; i < reasons.Count; i++)

@@ -39,6 +39,7 @@ public sealed partial class RecordStore
             // The write lock is taken first, so "is it new?" and "store it" see the same database even when another
             // process (the CLI beside a node) writes to the folder too.
             using var transaction = _connection.BeginTransaction(deferred: false);
+            RefreshPolicyLocked(transaction);
 
             // A replay is spotted by id before paying for a signature check.
             var seen = new HashSet<InfoHash>();
@@ -112,6 +113,7 @@ public sealed partial class RecordStore
         lock (_gate)
         {
             using var transaction = _connection.BeginTransaction(deferred: false);
+            RefreshPolicyLocked(transaction);
             var received = Now();
             for (var i = 0; i < records.Count; i++)
             {
@@ -132,7 +134,7 @@ public sealed partial class RecordStore
     {
         // Every Apply* method runs its checks (reads) before its first write, so a refusal leaves no trace and
         // the rest of the batch still commits.
-        var rejection = Apply(record, received, transaction);
+        var rejection = RefusalLocked(record, transaction, checkDropped: true) ?? Apply(record, received, transaction);
         return rejection is null ? IngestResult.Accepted(record) : IngestResult.Rejected(rejection, record.Id);
     }
 
@@ -186,9 +188,10 @@ public sealed partial class RecordStore
         var seq = InsertRecord(post, author, community, received, tx);
         var retracted = IsRetractedBy(post.Id, author, tx);
         var insert = Cached("""
-            INSERT INTO posts(seq, community, created, author, title, parent, root, score, comments, retracted)
+            INSERT INTO posts(seq, community, created, author, title, parent, root, score, raw_score, comments, retracted)
             VALUES($seq, $community, $created, $author, $title, $parent, $root,
                    (SELECT COALESCE(SUM(v.value * a.weight), 0) FROM votes v JOIN authors a ON a.ref = v.voter WHERE v.target = $id),
+                   (SELECT COALESCE(SUM(v.value), 0) FROM votes v WHERE v.target = $id),
                    CASE WHEN $root IS NULL THEN (SELECT COUNT(*) FROM posts WHERE root = $id AND retracted = 0 AND community = $community) ELSE 0 END,
                    $retracted)
             """, tx);
@@ -206,6 +209,17 @@ public sealed partial class RecordStore
         if (post.Root is { } root && !retracted)
         {
             AdjustCommentCount(root, community, +1, tx);
+        }
+
+        if (retracted && RetractionOf(post.Id, author, tx) is { } retraction)
+        {
+            HideLocked(post.Id, HideReason.Retracted, retraction.Id.ToHex(), retraction.Replacement?.ToHex(), tx);
+        }
+
+        ApplyLabelsToNewPostLocked(post, tx);
+        if (_members.Contains(post.AuthorHex))
+        {
+            PinLocked(post.Id, PinReason.Own, tx);
         }
 
         return null;
@@ -237,11 +251,37 @@ public sealed partial class RecordStore
         upsert.ExecuteNonQuery();
 
         var score = Cached("""
-            UPDATE posts SET score = (SELECT COALESCE(SUM(v.value * a.weight), 0) FROM votes v JOIN authors a ON a.ref = v.voter WHERE v.target = $target)
+            UPDATE posts SET score = (SELECT COALESCE(SUM(v.value * a.weight), 0) FROM votes v JOIN authors a ON a.ref = v.voter WHERE v.target = $target),
+                raw_score = (SELECT COALESCE(SUM(v.value), 0) FROM votes v WHERE v.target = $target)
             WHERE seq = (SELECT seq FROM records WHERE id = $target)
+            RETURNING author
             """, tx);
         score.Parameters.AddWithValue("$target", vote.Target.ToArray());
-        score.ExecuteNonQuery();
+        var targetAuthor = score.ExecuteScalar() as long?;
+
+        // Upvote = seed (DESIGN.md "Votes are seeds"): a member's +1 pins the target, a -1 or a withdrawal unpins it,
+        // whichever path the vote came by (CLI, web, another box of the same person). A member's vote also changes
+        // whom the box trusts: the authors its members upvote vote with full weight.
+        if (_members.Contains(vote.AuthorHex))
+        {
+            if (vote.Value > 0)
+            {
+                PinLocked(vote.Target, PinReason.Upvote, tx);
+            }
+            else
+            {
+                var unpin = Cached("DELETE FROM pins WHERE record = $id AND reason = $reason", tx);
+                unpin.Parameters.AddWithValue("$id", vote.Target.ToArray());
+                unpin.Parameters.AddWithValue("$reason", PinReason.Upvote);
+                unpin.ExecuteNonQuery();
+            }
+
+            if (targetAuthor is { } upvoted)
+            {
+                RecomputeAuthorLocked(upvoted, tx);
+            }
+        }
+
         return null;
     }
 
@@ -257,14 +297,21 @@ public sealed partial class RecordStore
         var author = AuthorRef(identity.Author, tx);
         InsertRecord(identity, author, null, received, tx);
         var update = Cached("""
-            UPDATE authors SET name = $name, bio = $bio, identity_id = $id, identity_created = $created WHERE ref = $ref
+            UPDATE authors SET name = $name, bio = $bio, identity_id = $id, identity_created = $created, work_bits = $bits WHERE ref = $ref
             """, tx);
+        update.Parameters.AddWithValue("$bits", RecordCodec.WorkBits(identity));
         update.Parameters.AddWithValue("$name", identity.Name);
         update.Parameters.AddWithValue("$bio", (object?)identity.Bio ?? DBNull.Value);
         update.Parameters.AddWithValue("$id", identity.Id.ToArray());
         update.Parameters.AddWithValue("$created", identity.Created);
         update.Parameters.AddWithValue("$ref", author);
         update.ExecuteNonQuery();
+        RecomputeAuthorLocked(author, tx);
+        if (_members.Contains(identity.AuthorHex))
+        {
+            PinLocked(identity.Id, PinReason.Own, tx);
+        }
+
         return null;
     }
 
@@ -272,7 +319,8 @@ public sealed partial class RecordStore
     {
         var target = Cached("SELECT a.key FROM records r JOIN authors a ON a.ref = r.author WHERE r.id = $id", tx);
         target.Parameters.AddWithValue("$id", retract.Target.ToArray());
-        if (target.ExecuteScalar() is byte[] targetAuthor && !targetAuthor.AsSpan().SequenceEqual(retract.Author.Span))
+        var targetAuthor = target.ExecuteScalar() as byte[];
+        if (targetAuthor is not null && !targetAuthor.AsSpan().SequenceEqual(retract.Author.Span))
         {
             return new(RejectReason.Inconsistent, "Only a record's author can retract it.");
         }
@@ -296,25 +344,12 @@ public sealed partial class RecordStore
         insert.Parameters.AddWithValue("$replacement", retract.Replacement is { } r ? r.ToArray() : DBNull.Value);
         insert.ExecuteNonQuery();
 
-        var post = Cached("""
-            UPDATE posts SET retracted = 1 WHERE retracted = 0 AND seq = (SELECT seq FROM records WHERE id = $id)
-            RETURNING root, community
-            """, tx);
-        post.Parameters.AddWithValue("$id", retract.Target.ToArray());
-        InfoHash? root = null;
-        long rootCommunity = 0;
-        using (var reader = post.ExecuteReader())
+        // The original stays stored, byte for byte (retention of truth); it is no longer listed as live nor seeded, and
+        // threads show it as retracted, with the replacement for an edit.
+        if (targetAuthor is not null)
         {
-            if (reader.Read() && !reader.IsDBNull(0))
-            {
-                root = new InfoHash((byte[])reader[0]);
-                rootCommunity = reader.GetInt64(1);
-            }
-        }
-
-        if (root is { } thread)
-        {
-            AdjustCommentCount(thread, rootCommunity, -1, tx);
+            SetPostFlagLocked(retract.Target, PostFlags.Retracted, true, tx);
+            HideLocked(retract.Target, HideReason.Retracted, retract.Id.ToHex(), retract.Replacement?.ToHex(), tx);
         }
 
         return null;
@@ -335,6 +370,13 @@ public sealed partial class RecordStore
         insert.Parameters.AddWithValue("$label", label.Label);
         insert.Parameters.AddWithValue("$community", (object?)community ?? DBNull.Value);
         insert.ExecuteNonQuery();
+
+        var moderatorHex = label.AuthorHex;
+        foreach (var id in LabelledLocked(moderatorHex, label.Target?.ToArray(), label.Subject?.ToArray(), label.Label, label.CommunityName, tx))
+        {
+            HideLocked(id, HideReason.Label, moderatorHex, label.Label, tx);
+        }
+
         return null;
     }
 
@@ -364,6 +406,14 @@ public sealed partial class RecordStore
         upsert.Parameters.AddWithValue("$created", charter.Created);
         upsert.Parameters.AddWithValue("$record", charter.Id.ToArray());
         upsert.ExecuteNonQuery();
+        if (_members.Contains(charter.AuthorHex))
+        {
+            PinLocked(charter.Id, PinReason.Own, tx);
+        }
+
+        // A charter may change whose labels count and the community's difficulty, here and in other processes.
+        BumpPolicyVersionLocked(tx);
+        ApplyLabelsLocked(tx);
         return null;
     }
 
@@ -422,6 +472,26 @@ public sealed partial class RecordStore
         delete.ExecuteNonQuery();
     }
 
+    private (InfoHash Id, InfoHash? Replacement)? RetractionOf(InfoHash id, long author, SqliteTransaction tx)
+    {
+        var query = Cached("SELECT record, replacement FROM retractions WHERE target = $id AND author = $author", tx);
+        query.Parameters.AddWithValue("$id", id.ToArray());
+        query.Parameters.AddWithValue("$author", author);
+        using var reader = query.ExecuteReader();
+        return reader.Read()
+            ? (new InfoHash((byte[])reader[0]), reader.IsDBNull(1) ? null : new InfoHash((byte[])reader[1]))
+            : null;
+    }
+
+    private void PinLocked(InfoHash id, string reason, SqliteTransaction tx)
+    {
+        var pin = Cached("INSERT OR IGNORE INTO pins(record, reason, since) VALUES($id, $reason, $since)", tx);
+        pin.Parameters.AddWithValue("$id", id.ToArray());
+        pin.Parameters.AddWithValue("$reason", reason);
+        pin.Parameters.AddWithValue("$since", Now());
+        pin.ExecuteNonQuery();
+    }
+
     private bool IsRetractedBy(InfoHash id, long author, SqliteTransaction tx)
     {
         var query = Cached("SELECT 1 FROM retractions WHERE target = $id AND author = $author", tx);
@@ -452,8 +522,12 @@ public sealed partial class RecordStore
             return existing;
         }
 
-        var insert = Cached("INSERT INTO authors(key) VALUES($key) RETURNING ref", tx);
-        insert.Parameters.AddWithValue("$key", key.ToArray());
+        // A new author's weight: full for members and followed keys, 0 if blocked, else that of a fresh unknown voter.
+        var bytes = key.ToArray();
+        var insert = Cached("INSERT INTO authors(key, first_seen, weight) VALUES($key, $now, $weight) RETURNING ref", tx);
+        insert.Parameters.AddWithValue("$key", bytes);
+        insert.Parameters.AddWithValue("$now", Now());
+        insert.Parameters.AddWithValue("$weight", ComputeTrustLocked(bytes, tx).Weight);
         return (long)insert.ExecuteScalar()!;
     }
 

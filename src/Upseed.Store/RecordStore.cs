@@ -70,9 +70,12 @@ public sealed partial class RecordStore : IDisposable
                 PRAGMA temp_store = MEMORY;
                 """);
             Schema.Migrate(connection);
+            Execute(connection, "CREATE TEMP TABLE members(key BLOB PRIMARY KEY) WITHOUT ROWID;");
+
+            // Scores are stored in millionths of a vote (TrustWeight.Scale).
             connection.CreateFunction(
                 "hot",
-                (long score, long created, long now) => Ranking.Hot(score, created, now),
+                (long score, long created, long now) => Ranking.Hot(TrustWeight.ToVotes(score), created, now),
                 isDeterministic: true);
         }
         catch
@@ -82,7 +85,17 @@ public sealed partial class RecordStore : IDisposable
         }
 
         var store = new RecordStore(dataFolder, connection, options, logger ?? NullLogger.Instance);
-        store.ReloadSettings();
+        try
+        {
+            store.ReloadSettings();
+            store.RebuildIfNeeded();
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+
         return store;
     }
 
@@ -125,7 +138,11 @@ public sealed partial class RecordStore : IDisposable
             }
 
             command.ExecuteNonQuery();
-            ReloadSettingsLocked();
+
+            // Settings are policy: other processes on this folder reload when the version moves.
+            using var bump = Command($"INSERT INTO settings(key, value) VALUES('{PolicyVersionSetting}', '1') ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)");
+            bump.ExecuteNonQuery();
+            ReloadSettingsLocked(null);
         }
     }
 
@@ -134,13 +151,16 @@ public sealed partial class RecordStore : IDisposable
     {
         lock (_gate)
         {
-            ReloadSettingsLocked();
+            RefreshMembersLocked(null);
+            ReloadSettingsLocked(null);
         }
     }
 
     /// <summary>
     /// Proof-of-work difficulty required here. Settings: <c>pow.identity</c>, <c>pow.post</c>, and
     /// <c>pow.post.&lt;community&gt;</c> for one community; otherwise the defaults in <see cref="RecordValidationOptions"/>.
+    /// A community's effective charter (<see cref="TryGetCharter"/>) may raise, never lower, the difficulty for its
+    /// posts; a <c>pow.post.&lt;community&gt;</c> setting overrides the charter.
     /// </summary>
     public int RequiredWork(RecordKind kind, string? community)
     {
@@ -152,15 +172,25 @@ public sealed partial class RecordStore : IDisposable
         }
         else if (kind == RecordKind.Post)
         {
-            if (community is null || !settings.TryGetValue("pow.post." + community, out value))
+            if (community is not null && settings.TryGetValue("pow.post." + community, out var own)
+                && int.TryParse(own, NumberStyles.Integer, CultureInfo.InvariantCulture, out var ownBits))
             {
-                settings.TryGetValue("pow.post", out value);
+                return ownBits;
             }
+
+            settings.TryGetValue("pow.post", out value);
         }
 
-        return value is not null && int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var bits)
+        var required = value is not null && int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var bits)
             ? bits
             : RecordValidationOptions.DefaultRequiredWork(kind, community);
+        if (kind == RecordKind.Post && community is not null
+            && Volatile.Read(ref _policy).Charters.TryGetValue(community, out var charter) && charter.PostDifficulty is { } asked)
+        {
+            required = Math.Max(required, Math.Min(asked, Upseed.Crypto.ProofOfWork.MaxDifficulty));
+        }
+
+        return required;
     }
 
     // ---------- reads ----------
@@ -341,24 +371,25 @@ public sealed partial class RecordStore : IDisposable
         }
     }
 
-    /// <summary>True when this box seeds the record for at least one reason.</summary>
+    /// <summary>True when this box seeds the record: pinned for at least one reason, and not hidden (<see cref="IsHidden"/>).</summary>
     public bool IsPinned(InfoHash id)
     {
         lock (_gate)
         {
-            var command = Cached("SELECT 1 FROM pins WHERE record = $id LIMIT 1", null);
+            var command = Cached("SELECT 1 FROM pins WHERE record = $id AND NOT EXISTS (SELECT 1 FROM hidden h WHERE h.record = $id) LIMIT 1", null);
             command.Parameters.AddWithValue("$id", id.ToArray());
             return command.ExecuteScalar() is not null;
         }
     }
 
-    /// <summary>The bytes of a record this box seeds (pinned for any reason), in one query: the seeding hot path.</summary>
+    /// <summary>The bytes of a record this box seeds (pinned for any reason, not hidden), in one query: the seeding hot path.</summary>
     public bool TryGetPinnedBytes(InfoHash id, out byte[] bytes)
     {
         lock (_gate)
         {
             var command = Cached("""
                 SELECT r.bytes FROM records r WHERE r.id = $id AND EXISTS (SELECT 1 FROM pins p WHERE p.record = r.id)
+                AND NOT EXISTS (SELECT 1 FROM hidden h WHERE h.record = r.id)
                 """, null);
             command.Parameters.AddWithValue("$id", id.ToArray());
             bytes = command.ExecuteScalar() as byte[] ?? [];
@@ -436,9 +467,9 @@ public sealed partial class RecordStore : IDisposable
 
     internal long Now() => _options.Clock.GetUtcNow().ToUnixTimeSeconds();
 
-    private void ReloadSettingsLocked()
+    private void ReloadSettingsLocked(SqliteTransaction? tx)
     {
-        using var command = Command("SELECT key, value FROM settings");
+        using var command = Command("SELECT key, value FROM settings", tx);
         using var reader = command.ExecuteReader();
         var settings = new Dictionary<string, string>(StringComparer.Ordinal);
         while (reader.Read())
@@ -447,6 +478,8 @@ public sealed partial class RecordStore : IDisposable
         }
 
         Volatile.Write(ref _settings, settings);
+        reader.Close();
+        LoadPolicyLocked(tx);
     }
 
     private static void Execute(SqliteConnection connection, string sql)

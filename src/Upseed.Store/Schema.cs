@@ -115,6 +115,75 @@ internal static class Schema
         DROP TABLE retractions;
         ALTER TABLE retractions_v2 RENAME TO retractions;
         """,
+
+        // 3: trust weights, moderation, seeding policy and seeders.
+        // - authors.weight is now in millionths (TrustWeight.Scale): posts.score = sum of value * weight, so it is
+        //   the weighted score times a million; posts.raw_score is the plain sum. Weights are recomputed on the first
+        //   open after this step (the policy.rebuild setting).
+        // - posts.retracted is now a set of flags: 1 retracted by its author, 2 hidden by moderation (the hidden table
+        //   says why). 0 still means live, so the listing indexes keep working unchanged.
+        """
+        ALTER TABLE authors ADD COLUMN first_seen INTEGER;
+        ALTER TABLE authors ADD COLUMN work_bits INTEGER;
+        UPDATE authors SET first_seen = (SELECT MIN(received) FROM records WHERE records.author = authors.ref);
+        ALTER TABLE posts ADD COLUMN raw_score INTEGER NOT NULL DEFAULT 0;
+        UPDATE posts SET raw_score = score;
+        CREATE INDEX records_author ON records(author);
+        CREATE INDEX records_community ON records(community, created);
+        CREATE INDEX votes_voter ON votes(voter);
+        CREATE INDEX labels_subject ON labels(subject) WHERE subject IS NOT NULL;
+        CREATE INDEX labels_moderator ON labels(moderator);
+        -- Identities whose votes count in full here (beside the keys in the data folder and whom those upvoted).
+        CREATE TABLE follows(
+            key BLOB PRIMARY KEY,
+            since INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        -- Moderators followed by hand; community '' means every community.
+        CREATE TABLE moderators(
+            key BLOB NOT NULL,
+            community TEXT NOT NULL,
+            since INTEGER NOT NULL,
+            PRIMARY KEY(key, community)
+        ) WITHOUT ROWID;
+        -- Local blocks: kind is author (lowercase hex key), community (name) or word (a .NET regex).
+        CREATE TABLE blocks(
+            kind TEXT NOT NULL,
+            value TEXT NOT NULL,
+            since INTEGER NOT NULL,
+            PRIMARY KEY(kind, value)
+        ) WITHOUT ROWID;
+        -- Stored records this box neither lists nor seeds, and why. A row may name a record not here yet (a label or
+        -- a retraction that arrived first).
+        CREATE TABLE hidden(
+            record BLOB NOT NULL,
+            reason TEXT NOT NULL,
+            source TEXT NOT NULL,
+            detail TEXT,
+            since INTEGER NOT NULL,
+            PRIMARY KEY(record, reason, source)
+        ) WITHOUT ROWID;
+        CREATE INDEX hidden_source ON hidden(reason, source);
+        -- What the seeding policy dropped and why, for the admin; also keeps dropped records from coming straight back.
+        CREATE TABLE dropped_records(
+            id BLOB PRIMARY KEY,
+            kind INTEGER NOT NULL,
+            community TEXT,
+            reason TEXT NOT NULL,
+            dropped INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX dropped_when ON dropped_records(dropped);
+        -- Who else seeds a record, per source (peer bitfields, DHT scrape, sync peers), with when it was last seen.
+        CREATE TABLE seeders(
+            record BLOB NOT NULL,
+            source TEXT NOT NULL,
+            peer TEXT NOT NULL,
+            count INTEGER NOT NULL,
+            seen INTEGER NOT NULL,
+            PRIMARY KEY(record, source, peer)
+        ) WITHOUT ROWID;
+        CREATE INDEX seeders_seen ON seeders(seen);
+        INSERT INTO settings(key, value) VALUES('policy.rebuild', '1') ON CONFLICT(key) DO UPDATE SET value = '1';
+        """,
     ];
 
     public static int LatestVersion => s_migrations.Length;

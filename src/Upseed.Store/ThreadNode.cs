@@ -17,6 +17,18 @@ public sealed record ThreadNode(
     bool Retracted,
     IReadOnlyList<ThreadNode> Replies)
 {
+    /// <summary>The sum of every voter's latest vote, unweighted (<see cref="Score"/> is weighted by trust).</summary>
+    public long RawScore { get; init; }
+
+    /// <summary>The trust-weighted score, unrounded, in votes.</summary>
+    public double WeightedScore { get; init; }
+
+    /// <summary>For a record its author retracted with an edit: the replacement's id.</summary>
+    public InfoHash? ReplacedBy { get; init; }
+
+    /// <summary>Nodes seen seeding it now.</summary>
+    public long Seeders { get; init; }
+
     /// <summary>Comments in this subtree (all depths).</summary>
     public int CountReplies() => Replies.Sum(r => 1 + r.CountReplies());
 }

@@ -360,7 +360,10 @@ public sealed class ForumQueriesTests : IDisposable
     {
         for (var i = 0; i < Math.Abs(score); i++)
         {
-            _t.Add(_t.Factory(Key(_nextVoter++)).Vote("gardening", target, Math.Sign(score)));
+            // Followed voters vote with full weight, so scores here are whole votes (trust has its own tests).
+            var voter = Key(_nextVoter++);
+            Store.Follow(voter.PublicKey.Span);
+            _t.Add(_t.Factory(voter).Vote("gardening", target, Math.Sign(score)));
         }
     }
 

@@ -630,7 +630,7 @@ public sealed class RecordStoreTests : IDisposable
 
         Assert.True(reopened.TryGetBytes(post.Id, out var bytes));
         Assert.Equal(post.Bytes.ToArray(), bytes);
-        Assert.Equal(1, Assert.Single(reopened.Forum.List(new ListingQuery())).Score);
+        Assert.Equal(1, Assert.Single(reopened.Forum.List(new ListingQuery())).RawScore);
         Assert.Equal(IngestOutcome.Duplicate, reopened.Ingest(post.Bytes).Outcome);
     }
 
@@ -661,8 +661,7 @@ public sealed class RecordStoreTests : IDisposable
                 INSERT INTO retractions_v1 SELECT target, author, record, replacement FROM retractions;
                 DROP TABLE retractions;
                 ALTER TABLE retractions_v1 RENAME TO retractions;
-                PRAGMA user_version = 1;
-                """);
+                """ + TestStore.UndoVersion3 + "PRAGMA user_version = 1;");
             return command.ExecuteNonQuery();
         });
 
@@ -676,7 +675,7 @@ public sealed class RecordStoreTests : IDisposable
         Assert.Equal(IngestOutcome.Accepted, upgraded.Ingest(_alice.Retract("gardening", FakeId("x")).Bytes).Outcome);
     }
 
-    private long Score(InfoHash post) => Summary(post).Score;
+    private long Score(InfoHash post) => Summary(post).RawScore;
 
     private PostSummary Summary(InfoHash post) =>
         Store.Forum.List(new ListingQuery { Sort = ListingSort.New, Limit = 500 }).Single(p => p.Id == post);

@@ -15,6 +15,18 @@ internal sealed class TestStore : IDisposable
     /// <summary>Difficulty used in tests: 8 bits, about 256 hashes.</summary>
     public const int Work = 8;
 
+    /// <summary>
+    /// SQL that takes a version 3 database back to the version 2 shape (without changing user_version), so tests can
+    /// open what an older release left behind.
+    /// </summary>
+    public const string UndoVersion3 = """
+        DROP TABLE follows; DROP TABLE moderators; DROP TABLE blocks; DROP TABLE hidden; DROP TABLE dropped_records; DROP TABLE seeders;
+        DROP INDEX records_author; DROP INDEX records_community; DROP INDEX votes_voter; DROP INDEX labels_subject; DROP INDEX labels_moderator;
+        ALTER TABLE authors DROP COLUMN first_seen; ALTER TABLE authors DROP COLUMN work_bits; ALTER TABLE posts DROP COLUMN raw_score;
+        DELETE FROM settings WHERE key IN ('policy.version', 'policy.rebuild');
+
+        """;
+
     public static readonly Ed25519KeyPair Alice = Key(1);
     public static readonly Ed25519KeyPair Bob = Key(2);
 
@@ -47,6 +59,13 @@ internal sealed class TestStore : IDisposable
     }
 
     public RecordFactory Factory(Ed25519KeyPair key) => new(key, Options);
+
+    /// <summary>Makes a key a member of the box: its key file goes into the data folder, as <c>upseed id new</c> does.</summary>
+    public Ed25519KeyPair Member(Ed25519KeyPair key)
+    {
+        new KeyDirectory(Path.Combine(Folder, "keys")).Save(key);
+        return key;
+    }
 
     public static Ed25519KeyPair Key(int n)
     {
