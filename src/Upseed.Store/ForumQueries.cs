@@ -77,10 +77,9 @@ public sealed class ForumQueries
         // Depth is bounded by the number of rows (each row appears once), but cap it for readers' sake.
         var nested = depth < 200 ? ordered.Select(r => Build(r, children, sort, depth + 1)).ToList() : [];
         return new ThreadNode(
-            row.Id, row.Community, row.Title, row.Retracted ? null : row.Body, row.Author, row.AuthorName, Votes(row.Score),
+            row.Id, row.Community, row.Title, row.Retracted ? null : row.Body, row.Author, row.AuthorName, row.RawScore,
             row.Created, row.Parent, row.Root, row.Retracted, nested)
         {
-            RawScore = row.RawScore,
             WeightedScore = TrustWeight.ToVotes(row.Score),
             ReplacedBy = row.ReplacedBy,
             Seeders = row.Seeders,
@@ -190,11 +189,10 @@ public sealed class ForumQueries
                 reader.IsDBNull(2) ? null : reader.GetString(2),
                 (byte[])reader[3],
                 reader.IsDBNull(4) ? null : reader.GetString(4),
-                Votes(reader.GetInt64(5)),
+                reader.GetInt64(8),
                 reader.GetInt64(6),
                 reader.GetInt64(7))
             {
-                RawScore = reader.GetInt64(8),
                 WeightedScore = TrustWeight.ToVotes(reader.GetInt64(5)),
                 Seeders = reader.GetInt64(9),
             });
@@ -214,9 +212,6 @@ public sealed class ForumQueries
         command.Parameters.AddWithValue("$name", name);
         return command.ExecuteScalar() as long?;
     }
-
-    /// <summary>A stored score (millionths of a vote) as whole votes, rounded.</summary>
-    private static long Votes(long scaled) => (long)Math.Round(TrustWeight.ToVotes(scaled), MidpointRounding.AwayFromZero);
 
     private sealed record Row(
         InfoHash Id, string Community, string? Title, string? Body, byte[] Author, string? AuthorName, long Score,

@@ -3,9 +3,9 @@ using Upseed.Metainfo;
 namespace Upseed.Store;
 
 /// <summary>
-/// A post as listings show it. <see cref="Score"/> is the trust-weighted score rounded to whole votes (what ranking
-/// uses; <see cref="TrustWeight"/>), <see cref="WeightedScore"/> the same unrounded, <see cref="RawScore"/> the plain
-/// sum of every voter's latest vote, and <see cref="Seeders"/> the nodes seen serving it now.
+/// A post as listings show it. <see cref="Score"/> (= <see cref="RawScore"/>) is the plain sum of every voter's latest
+/// vote; <see cref="WeightedScore"/> is the trust-weighted score that Hot and Top rank by (<see cref="TrustWeight"/>);
+/// <see cref="Seeders"/> counts the nodes seen serving it now.
 /// </summary>
 public sealed record PostSummary(
     InfoHash Id,
@@ -17,10 +17,10 @@ public sealed record PostSummary(
     long Comments,
     long Created)
 {
-    /// <summary>The sum of every voter's latest vote (+1, -1, 0), unweighted.</summary>
-    public long RawScore { get; init; }
+    /// <summary>The sum of every voter's latest vote (+1, -1, 0), unweighted: the same as <see cref="Score"/>.</summary>
+    public long RawScore => Score;
 
-    /// <summary>The sum of value × voter weight, in votes.</summary>
+    /// <summary>The sum of value × voter weight, in votes: what ranking uses.</summary>
     public double WeightedScore { get; init; }
 
     /// <summary>Nodes seen seeding the post now (peers, DHT scrape, sync, this box).</summary>

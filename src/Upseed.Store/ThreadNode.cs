@@ -2,7 +2,10 @@ using Upseed.Metainfo;
 
 namespace Upseed.Store;
 
-/// <summary>A post or comment with its body and its replies, ordered as asked.</summary>
+/// <summary>
+/// A post or comment with its body and its replies, ordered as asked. <see cref="Score"/> is the raw sum of votes,
+/// <see cref="WeightedScore"/> the trust-weighted one.
+/// </summary>
 public sealed record ThreadNode(
     InfoHash Id,
     string Community,
@@ -17,10 +20,10 @@ public sealed record ThreadNode(
     bool Retracted,
     IReadOnlyList<ThreadNode> Replies)
 {
-    /// <summary>The sum of every voter's latest vote, unweighted (<see cref="Score"/> is weighted by trust).</summary>
-    public long RawScore { get; init; }
+    /// <summary>The sum of every voter's latest vote, unweighted: the same as <see cref="Score"/>.</summary>
+    public long RawScore => Score;
 
-    /// <summary>The trust-weighted score, unrounded, in votes.</summary>
+    /// <summary>The trust-weighted score in votes; comments sort by it.</summary>
     public double WeightedScore { get; init; }
 
     /// <summary>For a record its author retracted with an edit: the replacement's id.</summary>

@@ -53,7 +53,7 @@ public sealed class TrustTests : IDisposable
         var top = Store.Forum.List(new ListingQuery { Community = "news", Sort = ListingSort.Top, Period = TopPeriod.All });
         Assert.Equal(valued.Id, top[0].Id);
         Assert.Equal(20, top[0].RawScore);
-        Assert.Equal(20, top[0].Score);
+        Assert.Equal(20.0, top[0].WeightedScore);
         var bought = top.Single(p => p.Id == brigaded.Id);
         Assert.Equal(500, bought.RawScore);
         Assert.True(bought.WeightedScore < 2, $"500 fresh keys weigh {bought.WeightedScore} votes");
@@ -157,11 +157,11 @@ public sealed class TrustTests : IDisposable
         _t.Add(_t.Factory(voter).Vote("news", post.Id, -1));
 
         Store.Follow(voter.PublicKey.Span);
-        Assert.Equal(-1, Summary(post.Id).Score);
+        Assert.Equal(-1.0, Summary(post.Id).WeightedScore);
         Assert.Contains(Store.Follows(), f => f.Key.AsSpan().SequenceEqual(voter.PublicKey.Span));
 
         Store.Unfollow(voter.PublicKey.Span);
-        Assert.Equal(0, Summary(post.Id).Score);
+        Assert.InRange(Summary(post.Id).WeightedScore, -0.01, 0);
         Assert.Equal(-1, Summary(post.Id).RawScore);
     }
 
@@ -175,7 +175,7 @@ public sealed class TrustTests : IDisposable
 
         Assert.Equal(IngestOutcome.Accepted, node.Ingest(_t.Factory(voter).Vote("news", post.Id, 1).Bytes).Outcome);
 
-        Assert.Equal(1, node.Forum.List(new ListingQuery()).Single().Score);
+        Assert.Equal(1.0, node.Forum.List(new ListingQuery()).Single().WeightedScore);
     }
 
     [Fact]
@@ -195,7 +195,6 @@ public sealed class TrustTests : IDisposable
         var summary = Assert.Single(upgraded.Forum.List(new ListingQuery()));
 
         Assert.Equal(2, summary.RawScore);
-        Assert.Equal(1, summary.Score);
         Assert.InRange(summary.WeightedScore, 1.0001, 1.1);
     }
 
