@@ -263,6 +263,12 @@ public sealed partial class RecordStore
             PostRecord post => post.Root,
             _ => (InfoHash?)null,
         };
+        // The box's own members' records are always taken: their votes are how a post from elsewhere gets pinned.
+        if (_members.Contains(author))
+        {
+            return null;
+        }
+
         if (community is not null && !policy.Seeding.Carries(community)
             && !IsPinnedLocked(record.Id, tx) && !(target is { } t && IsPinnedLocked(t, tx)))
         {

@@ -16,12 +16,18 @@ public sealed partial class RecordStore
     private const string RebuildSetting = "policy.rebuild";
 
     private HashSet<string> _members = new(StringComparer.Ordinal);
-    private DateTime? _membersStamp;
+    private (DateTime, DateTime)? _membersStamp;
 
-    /// <summary>The folder whose key files make identities members of this box (<c>keys/</c> in the data folder).</summary>
+    /// <summary>The folder whose key files (<c>HEX.key</c>) make identities members of this box: the CLI's <c>keys/</c>.</summary>
     public string KeysFolder => Path.Combine(DataFolder, "keys");
 
-    /// <summary>Public keys (lowercase hex) of the identities whose keys live in this data folder: the box's members.</summary>
+    /// <summary>The web board's folder of members' sealed keys (<c>HEX.json</c>): those identities are members too.</summary>
+    public string WebKeysFolder => Path.Combine(DataFolder, "web", "keys");
+
+    /// <summary>
+    /// Public keys (lowercase hex) of the identities whose keys live in this data folder (<see cref="KeysFolder"/> and
+    /// <see cref="WebKeysFolder"/>): the box's members.
+    /// </summary>
     public IReadOnlyList<string> Members()
     {
         lock (_gate)
@@ -124,14 +130,21 @@ public sealed partial class RecordStore
     /// <summary>Refreshes the member list from the keys folder when the folder changed (one stat per call).</summary>
     private void RefreshMembersLocked(SqliteTransaction? tx)
     {
-        var folder = KeysFolder;
-        var stamp = Directory.Exists(folder) ? Directory.GetLastWriteTimeUtc(folder) : DateTime.MinValue;
+        var stamp = (Stamp(KeysFolder), Stamp(WebKeysFolder));
         if (_membersStamp == stamp)
         {
             return;
         }
 
-        var members = new HashSet<string>(new KeyDirectory(folder).List().Select(k => k.ToLowerInvariant()), StringComparer.Ordinal);
+        var members = new HashSet<string>(new KeyDirectory(KeysFolder).List().Select(k => k.ToLowerInvariant()), StringComparer.Ordinal);
+        if (Directory.Exists(WebKeysFolder))
+        {
+            members.UnionWith(Directory.EnumerateFiles(WebKeysFolder, "*.json")
+                .Select(Path.GetFileNameWithoutExtension)
+                .Where(name => name is { Length: 64 } && name.All(Uri.IsHexDigit))
+                .Select(name => name!.ToLowerInvariant()));
+        }
+
         var first = _membersStamp is null;
         _membersStamp = stamp;
         if (!first && members.SetEquals(_members))
@@ -159,6 +172,8 @@ public sealed partial class RecordStore
             RecomputeWeightsLocked(tx);
         }
     }
+
+    private static DateTime Stamp(string folder) => Directory.Exists(folder) ? Directory.GetLastWriteTimeUtc(folder) : DateTime.MinValue;
 
     private (TrustLevel Level, long Weight) ComputeTrustLocked(byte[] key, SqliteTransaction? tx)
     {
