@@ -131,6 +131,7 @@ internal static class Schema
         CREATE INDEX records_author ON records(author);
         CREATE INDEX records_community ON records(community, created);
         CREATE INDEX votes_voter ON votes(voter);
+        CREATE INDEX votes_record ON votes(record);
         CREATE INDEX labels_subject ON labels(subject) WHERE subject IS NOT NULL;
         CREATE INDEX labels_moderator ON labels(moderator);
         -- Identities whose votes count in full here (beside the keys in the data folder and whom those upvoted).

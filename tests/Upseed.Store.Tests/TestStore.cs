@@ -21,7 +21,7 @@ internal sealed class TestStore : IDisposable
     /// </summary>
     public const string UndoVersion3 = """
         DROP TABLE follows; DROP TABLE moderators; DROP TABLE blocks; DROP TABLE hidden; DROP TABLE dropped_records; DROP TABLE seeders;
-        DROP INDEX records_author; DROP INDEX records_community; DROP INDEX votes_voter; DROP INDEX labels_subject; DROP INDEX labels_moderator;
+        DROP INDEX records_author; DROP INDEX records_community; DROP INDEX votes_voter; DROP INDEX votes_record; DROP INDEX labels_subject; DROP INDEX labels_moderator;
         ALTER TABLE authors DROP COLUMN first_seen; ALTER TABLE authors DROP COLUMN work_bits; ALTER TABLE posts DROP COLUMN raw_score;
         DELETE FROM settings WHERE key IN ('policy.version', 'policy.rebuild');
 
