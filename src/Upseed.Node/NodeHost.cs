@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Upseed.Store;
 using Upseed.Torrent.Swarm;
+using Upseed.Web;
 
 namespace Upseed.Node;
 
@@ -37,6 +38,11 @@ public static class NodeHost
         builder.Services.AddHostedService(sp => new TrackerAnnouncer(
             sp.GetRequiredService<RecordStore>(), sp.GetRequiredService<SeedingService>(), options, sp.GetRequiredService<ILogger<TrackerAnnouncer>>()));
 
+        // The web board and admin (web-admin/Upseed.Web); its dashboard charts the seeding engine's counters.
+        builder.Services.AddUpseedWeb(web => web.MetricSources.Add(sp => sp.GetRequiredService<SeedingService>().Listener?.Counters is { } c
+            ? [new("seeding.connections", c.ActiveConnections), new("seeding.sessions", c.Sessions), new("seeding.bytes", c.BytesServed)]
+            : []));
+
         var app = builder.Build();
         app.MapGet("/healthz", (SeedingService seeding) =>
         {
@@ -55,6 +61,7 @@ public static class NodeHost
                 blocksServed = counters.BlocksServed,
             });
         });
+        app.MapUpseedWeb();
         return app;
     }
 }
