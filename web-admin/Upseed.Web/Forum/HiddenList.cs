@@ -46,7 +46,12 @@ internal sealed class HiddenList
         return Posts.Any(e => e.Key == hex);
     }
 
-    public void HideAuthor(string keyHex, string? reason) => Add(AuthorsSetting, keyHex, reason);
+    /// <summary>Hides an author here and blocks them in the store (refused at ingest, stored records hidden and unseeded).</summary>
+    public void HideAuthor(string keyHex, string? reason)
+    {
+        Add(AuthorsSetting, keyHex, reason);
+        _store.Block(BlockKind.Author, keyHex);
+    }
 
     public void HidePost(InfoHash id, string? reason)
     {
@@ -54,8 +59,16 @@ internal sealed class HiddenList
         _store.Unpin(id);
     }
 
-    public bool Unhide(string keyOrId) =>
-        Remove(AuthorsSetting, keyOrId) | Remove(PostsSetting, keyOrId);
+    public bool Unhide(string keyOrId)
+    {
+        var author = Remove(AuthorsSetting, keyOrId);
+        if (author)
+        {
+            _store.Unblock(BlockKind.Author, keyOrId);
+        }
+
+        return author | Remove(PostsSetting, keyOrId);
+    }
 
     private void Add(string setting, string hex, string? reason)
     {

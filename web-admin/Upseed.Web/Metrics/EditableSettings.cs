@@ -23,11 +23,16 @@ internal static class EditableSettings
     public static string? Meaning(string key) =>
         s_known.TryGetValue(key, out var known) ? known.Meaning
         : IsPerCommunityWork(key) ? "Proof-of-work bits required of posts in community " + key["pow.post.".Length..]
-        : null;
+        : s_policy.GetValueOrDefault(key);
 
-    public static bool IsEditable(string key) => s_known.ContainsKey(key) || IsPerCommunityWork(key);
+    public static bool IsEditable(string key) => s_known.ContainsKey(key) || IsPerCommunityWork(key) || s_policy.ContainsKey(key);
 
-    public static IEnumerable<string> KnownKeys => s_known.Keys;
+    // The relay node's seeding policy and moderation settings (Upseed.Store.SeedingPolicy.Settings), checked there.
+    private static readonly Dictionary<string, string> s_policy = Upseed.Store.SeedingPolicy.Settings
+        .Where(s => !s.Key.Contains('<', StringComparison.Ordinal) && !s.Key.StartsWith("pow.", StringComparison.Ordinal))
+        .ToDictionary(s => s.Key, s => s.Meaning, StringComparer.Ordinal);
+
+    public static IEnumerable<string> KnownKeys => s_known.Keys.Concat(s_policy.Keys);
 
     /// <summary>Null when the value may be stored (an empty value removes the setting), else why not.</summary>
     public static string? Check(string key, string value)
@@ -42,7 +47,9 @@ internal static class EditableSettings
             return null;
         }
 
-        var valid = s_known.TryGetValue(key, out var known) ? known.Valid(value) : Bits(value);
+        var valid = s_known.TryGetValue(key, out var known) ? known.Valid(value)
+            : s_policy.ContainsKey(key) ? value.Length <= 4096 && !value.Any(char.IsControl)
+            : Bits(value);
         return valid ? null : "That value is not valid for " + key + ".";
     }
 

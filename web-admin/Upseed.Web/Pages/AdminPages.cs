@@ -295,7 +295,7 @@ internal static class AdminPages
                 html.Element("p", error, ("class", "error"), ("role", "alert"));
             }
 
-            html.Raw("<section class=\"card\"><h2>Hide an author or a post</h2><p class=\"hint\">Hidden posts leave this box's board and are no longer seeded from here. Until the relay node's blocks land, hiding is local to the board: the store still accepts the author's records.</p>");
+            html.Raw("<section class=\"card\"><h2>Hide an author or a post</h2><p class=\"hint\">Hidden posts leave this box's board and are no longer seeded from here. Hiding an author also blocks them in the store (their records are refused from now on).</p>");
             html.FormOpen("/admin/moderation/hide", csrf, "hide")
                 .Raw("<label>What <select name=\"kind\"><option value=\"author\">Author (public key)</option><option value=\"post\">Post (id or magnet)</option></select></label>")
                 .Raw("<label>Key or id <input name=\"key\" required autocomplete=\"off\"></label>")
@@ -322,8 +322,31 @@ internal static class AdminPages
             }
 
             html.Raw("</ul></section>");
-            html.Raw("<section class=\"card waiting\"><h2>Blocks, followed moderators, labels</h2><p>Store-level blocks (authors, communities, words), moderators followed from charters, and their labels arrive with the relay node; this page will list them here.</p></section>");
-            html.Raw("<section class=\"card waiting\"><h2>Dropped records</h2><p>What the seeding policy dropped (quotas, retention) and why arrives with the relay node's fade-out.</p></section>");
+            html.Raw("<section class=\"card\"><h2>Store blocks</h2><p class=\"hint\">Refused at ingest; stored records hidden and not seeded.</p><ul>");
+            foreach (var block in store.Blocks())
+            {
+                html.Raw("<li>").Text(block.Kind.ToString().ToLowerInvariant()).Raw(" ").Element("span", block.Value, ("class", "key")).Raw("</li>");
+            }
+
+            html.Raw("</ul></section><section class=\"card\"><h2>Followed moderators</h2><ul>");
+            foreach (var moderator in store.FollowedModerators())
+            {
+                html.Raw("<li>").Element("span", Convert.ToHexStringLower(moderator.Key.Span), ("class", "key")).Raw(" ").Text(moderator.Community is null ? "all communities" : "c/" + moderator.Community).Raw("</li>");
+            }
+
+            html.Raw("</ul></section><section class=\"card\"><h2>Hidden by the store, and why</h2><ul>");
+            foreach (var record in store.Hidden(limit: 100))
+            {
+                html.Raw("<li>").Element("span", record.Id.ToHex(), ("class", "key")).Raw(" · ").Text(record.Reason).Raw(" (").Text(record.Source).Raw(") ").Text(record.Detail).Raw("</li>");
+            }
+
+            html.Raw("</ul></section><section class=\"card\"><h2>Dropped records</h2><p class=\"hint\">Dropped by the seeding policy (quotas, retention).</p><ul>");
+            foreach (var dropped in store.Dropped(limit: 100))
+            {
+                html.Raw("<li>").Element("span", dropped.Id.ToHex(), ("class", "key")).Raw(" · ").Text(dropped.Kind.ToString().ToLowerInvariant()).Raw(" · ").Text(dropped.Reason).Raw("</li>");
+            }
+
+            html.Raw("</ul></section>");
         }, status, admin: true);
     }
 
@@ -362,7 +385,6 @@ internal static class AdminPages
             html.Raw("<section class=\"card\"><h2>Per-community proof of work</h2>");
             html.FormOpen("/admin/settings", csrf, "setting")
                 .Raw("<label>Setting <input name=\"key\" placeholder=\"pow.post.COMMUNITY\" required></label><label>Bits <input name=\"value\" inputmode=\"numeric\"></label><button type=\"submit\">Save</button></form></section>");
-            html.Raw("<section class=\"card waiting\"><h2>Communities carried, quotas, retention</h2><p>The seeding policy (communities this box carries, disk and record quotas, retention) arrives with the relay node; its settings will be edited here.</p></section>");
             html.Raw("<section class=\"card waiting\"><h2>Uplinks</h2><p>MQTT broker and LoRa radio settings arrive with the uplinks.</p></section>");
             html.Raw("<section class=\"card\"><h2>Admin password</h2>");
             html.FormOpen("/admin/password", csrf, "password")
