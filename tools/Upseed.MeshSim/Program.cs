@@ -63,11 +63,12 @@ void Airtime()
 {
     var preset = LoRaModemPreset.LongFast;
     var factory = new RecordFactory(Key(1), validation);
-    var body = corpus[0].Body.Length >= 280 ? corpus[0].Body[..280] : corpus[0].Body;
-    var post = factory.Post("town", corpus[0].Title, body);
+    var (title, longBody) = corpus.First(p => p.Body.Length >= 280);
+    var body = longBody[..280];
+    var post = factory.Post("town", title, body);
     var vote = factory.Vote("town", post.Id, 1);
     Console.WriteLine($"== Bytes on air and airtime, {preset.Name} (SF{preset.SpreadingFactor}/{preset.BandwidthHz / 1000} kHz/4:{preset.CodingRateDenominator}), Meshtastic header and Data overhead included");
-    Report("280-character post", post);
+    Report($"post, {title.Length}-char title + 280-char body", post);
     Report("vote", vote);
 
     // The same text as a plain Meshtastic text message (TEXT_MESSAGE_APP, no author, no signature, no id).
@@ -84,9 +85,9 @@ void Airtime()
         airtime += preset.TimeOnAir(pl);
     }
 
-    Console.WriteLine(string.Create(inv, $"  {"same text as Meshtastic text message",-38} text {text.Length} B -> {packets} packets (233 B max each), {onAir} B on air, {airtime.TotalMilliseconds:F0} ms (unsigned, no author)"));
+    Console.WriteLine(string.Create(inv, $"  {"same text as Meshtastic text message",-44} text {text.Length} B -> {packets} packets (233 B max each), {onAir} B on air, {airtime.TotalMilliseconds:F0} ms (unsigned, no author)"));
     var votePl = MeshtasticPacketSize.PhyPayloadLength(2, MeshtasticPacketSize.TextMessagePort);
-    Console.WriteLine(string.Create(inv, $"  {"a '+1' text message",-38} 2 B -> {votePl} B on air, {preset.TimeOnAir(votePl).TotalMilliseconds:F0} ms (unsigned)"));
+    Console.WriteLine(string.Create(inv, $"  {"a '+1' text message",-44} 2 B -> {votePl} B on air, {preset.TimeOnAir(votePl).TotalMilliseconds:F0} ms (unsigned)"));
 
     var frames = corpus.Select(p => MeshFrameCodec.FragmentCount(CompactRecordCodec.Encode(factory.Post("town", p.Title, p.Body)).Length, RadioLinkDefaults.MaxPayloadSize)).ToList();
     var compactSizes = corpus.Select(p => CompactRecordCodec.Encode(factory.Post("town", p.Title, p.Body)).Length).ToList();
@@ -100,7 +101,7 @@ void Airtime()
         MeshFrameCodec.TryFragment(compact, MeshFrameCodec.MessageIdOf(record.Id), 12, RadioLinkDefaults.MaxPayloadSize, out var parts);
         var phy = parts.Sum(f => MeshtasticPacketSize.PhyPayloadLength(f.Length));
         var time = parts.Aggregate(TimeSpan.Zero, (t, f) => t + preset.TimeOnAir(MeshtasticPacketSize.PhyPayloadLength(f.Length)));
-        Console.WriteLine(string.Create(inv, $"  {name,-38} bencode {record.Bytes.Length} B -> compact {compact.Length} B -> {parts.Length} frame(s) of {string.Join("+", parts.Select(f => f.Length))} B payload, {phy} B on air, {time.TotalMilliseconds:F0} ms"));
+        Console.WriteLine(string.Create(inv, $"  {name,-44} bencode {record.Bytes.Length} B -> compact {compact.Length} B -> {parts.Length} frame(s) of {string.Join("+", parts.Select(f => f.Length))} B payload, {phy} B on air, {time.TotalMilliseconds:F0} ms"));
     }
 }
 
