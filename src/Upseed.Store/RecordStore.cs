@@ -123,6 +123,15 @@ public sealed partial class RecordStore : IDisposable
         }
     }
 
+    /// <summary>Every setting's key, in order.</summary>
+    public IReadOnlyList<string> SettingKeys()
+    {
+        lock (_gate)
+        {
+            return [.. _settings.Keys.Order(StringComparer.Ordinal)];
+        }
+    }
+
     public void SetSetting(string key, string? value)
     {
         ArgumentNullException.ThrowIfNull(key);

@@ -94,6 +94,11 @@ internal static class CliApp
             root.Subcommands.Add(command);
         }
 
+        foreach (var command in PolicyCommands.Build(Handler))
+        {
+            root.Subcommands.Add(command);
+        }
+
         root.Subcommands.Add(BenchCommands.Build(Handler));
         return root;
     }
