@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Upseed.Node.Discovery;
 using Upseed.Store;
 using Upseed.Torrent.Swarm;
 using Upseed.Web;
@@ -15,7 +16,10 @@ namespace Upseed.Node;
 /// </summary>
 public static class NodeHost
 {
-    public static WebApplication Build(NodeOptions options, Action<ILoggingBuilder>? logging = null)
+    /// <param name="options">How the node runs.</param>
+    /// <param name="logging">Adds or filters log providers (tests capture logs).</param>
+    /// <param name="lsdTransports">Makes LSD's multicast transports; real sockets when null (tests pass sockets made in a network namespace).</param>
+    public static WebApplication Build(NodeOptions options, Action<ILoggingBuilder>? logging = null, Func<System.Net.Sockets.AddressFamily, Upseed.Torrent.Lsd.ILsdTransport>? lsdTransports = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = "Upseed.Node" });
@@ -37,6 +41,15 @@ public static class NodeHost
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SeedingService>());
         builder.Services.AddHostedService(sp => new TrackerAnnouncer(
             sp.GetRequiredService<RecordStore>(), sp.GetRequiredService<SeedingService>(), options, sp.GetRequiredService<ILogger<TrackerAnnouncer>>()));
+        builder.Services.AddSingleton(_ => new KnownPeers());
+        builder.Services.AddSingleton(sp => new DiscoveryService(
+            sp.GetRequiredService<RecordStore>(),
+            sp.GetRequiredService<SeedingService>(),
+            options,
+            sp.GetRequiredService<KnownPeers>(),
+            sp.GetRequiredService<ILoggerFactory>(),
+            lsdTransports: lsdTransports));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DiscoveryService>());
 
         // The web board and admin (web-admin/Upseed.Web); its dashboard charts the seeding engine's counters.
         builder.Services.AddUpseedWeb(web => web.MetricSources.Add(sp => sp.GetRequiredService<SeedingService>().Listener?.Counters is { } c
@@ -44,7 +57,7 @@ public static class NodeHost
             : []));
 
         var app = builder.Build();
-        app.MapGet("/healthz", (SeedingService seeding) =>
+        app.MapGet("/healthz", (SeedingService seeding, DiscoveryService discovery) =>
         {
             if (!seeding.IsReady || seeding.Listener is not { } listener)
             {
@@ -59,6 +72,7 @@ public static class NodeHost
                 connections = counters.ActiveConnections,
                 sessions = counters.Sessions,
                 blocksServed = counters.BlocksServed,
+                discovery = discovery.Status(),
             });
         });
         app.MapUpseedWeb();

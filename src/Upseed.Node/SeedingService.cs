@@ -6,7 +6,7 @@ using Upseed.Torrent.Swarm;
 namespace Upseed.Node;
 
 /// <summary>Runs the peer listener for the node's lifetime: seeds every pinned record on demand.</summary>
-public sealed partial class SeedingService(RecordStore store, NodeOptions options, EngineOptions engineOptions, ILogger<SeedingService> logger) : IHostedService, IAsyncDisposable
+public sealed class SeedingService(RecordStore store, NodeOptions options, EngineOptions engineOptions, ILogger<SeedingService> logger) : IHostedService, IAsyncDisposable
 {
     private PeerListener? _listener;
 
@@ -23,16 +23,6 @@ public sealed partial class SeedingService(RecordStore store, NodeOptions option
 
         // Magnets this box hands out name it as a peer (x.pe), so a plain client can fetch without the DHT.
         store.SetSetting(BoxLinks.PeerHintSetting, BoxLinks.PeerHint(_listener.LocalEndPoint));
-        if (options.Dht)
-        {
-            LogNotYet(logger, "--dht on", "the Mainline DHT");
-        }
-
-        if (options.Lsd)
-        {
-            LogNotYet(logger, "--lsd on", "local service discovery");
-        }
-
         return Task.CompletedTask;
     }
 
@@ -46,7 +36,4 @@ public sealed partial class SeedingService(RecordStore store, NodeOptions option
     }
 
     public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Flag}: {Feature} is not yet available in this build; the node runs without it")]
-    private static partial void LogNotYet(ILogger logger, string flag, string feature);
 }

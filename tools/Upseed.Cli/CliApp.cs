@@ -99,6 +99,7 @@ internal static class CliApp
             root.Subcommands.Add(command);
         }
 
+        root.Subcommands.Add(DhtCommands.Build(Handler));
         root.Subcommands.Add(BenchCommands.Build(Handler));
         return root;
     }

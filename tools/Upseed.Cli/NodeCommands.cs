@@ -42,6 +42,53 @@ internal static class NodeCommands
         throw CliException.Usage($"{option}: '{text}' is not HOST:PORT.");
     }
 
+    /// <summary>
+    /// Bootstrap entries as given: null when none were given (the public routers), empty for <c>none</c>, else each
+    /// HOST:PORT checked for shape (names are resolved when the node starts, so a box can boot before its DNS).
+    /// </summary>
+    internal static IReadOnlyList<string>? ParseBootstrap(string[]? entries, string option)
+    {
+        if (entries is null || entries.Length == 0)
+        {
+            return null;
+        }
+
+        if (entries.Any(e => string.Equals(e, "none", StringComparison.OrdinalIgnoreCase)))
+        {
+            if (entries.Length > 1)
+            {
+                throw CliException.Usage($"{option} none: an isolated node takes no other bootstrap node.");
+            }
+
+            return [];
+        }
+
+        foreach (var entry in entries)
+        {
+            var colon = entry.LastIndexOf(':');
+            if (!IPEndPoint.TryParse(entry, out _)
+                && (colon <= 0 || !int.TryParse(entry.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535))
+            {
+                throw CliException.Usage($"{option}: '{entry}' is not HOST:PORT.");
+            }
+        }
+
+        return entries;
+    }
+
+    private static int CheckPort(int port, string option) =>
+        port is >= 0 and <= 65535 ? port : throw CliException.Usage($"{option}: {port} is not a port (0 to 65535).");
+
+    private static string CheckCommunity(string name)
+    {
+        if (!Upseed.Records.TextRules.IsValidCommunity(name))
+        {
+            throw CliException.Usage($"--community: '{name}' is not a community name (a lowercase ASCII slug).");
+        }
+
+        return name;
+    }
+
     private static Command FetchCommand(HandlerFactory handler)
     {
         var magnet = new Argument<string>("magnet") { Description = "A magnet link (or a 40-hex info-hash)" };
@@ -124,12 +171,18 @@ internal static class NodeCommands
         var web = new Option<string>("--web") { Description = "Web board and /healthz, ADDR:PORT", DefaultValueFactory = _ => "127.0.0.1:8080" };
         var peers = new Option<string[]>("--peer") { Description = "A peer to ask for posts, HOST:PORT (repeatable)" };
         var dht = new Option<string>("--dht") { Description = "Mainline DHT: on or off", DefaultValueFactory = _ => "on" };
+        var dhtPort = new Option<int?>("--dht-port") { Description = "DHT UDP port (default: the --listen port)" };
+        var bootstrap = new Option<string[]>("--dht-bootstrap")
+        {
+            Description = "A DHT node to join through, HOST:PORT (repeatable); 'none' for an isolated node others join through. Default: the public routers",
+        };
         var lsd = new Option<string>("--lsd") { Description = "Local service discovery: on or off", DefaultValueFactory = _ => "on" };
+        var communities = new Option<string[]>("--community") { Description = "A community this node carries and announces (repeatable)" };
         dht.AcceptOnlyFromAmong("on", "off");
         lsd.AcceptOnlyFromAmong("on", "off");
-        var command = new Command("node", "Run the node: seed every pinned post to any BitTorrent client, serve /healthz; stops on Ctrl-C or SIGTERM")
+        var command = new Command("node", "Run the node: seed every pinned post to any BitTorrent client, find other boxes (DHT, LSD), serve /healthz; stops on Ctrl-C or SIGTERM")
         {
-            listen, web, peers, dht, lsd,
+            listen, web, peers, dht, dhtPort, bootstrap, lsd, communities,
         };
         command.SetAction(handler((ctx, parse) =>
         {
@@ -140,7 +193,10 @@ internal static class NodeCommands
                 Web = ParseEndpoint(parse.GetValue(web)!, "--web"),
                 Peers = (parse.GetValue(peers) ?? []).Select(p => ParseEndpoint(p, "--peer")).ToList(),
                 Dht = parse.GetValue(dht) == "on",
+                DhtPort = parse.GetValue(dhtPort) is { } port ? CheckPort(port, "--dht-port") : null,
+                DhtBootstrap = ParseBootstrap(parse.GetValue(bootstrap), "--dht-bootstrap"),
                 Lsd = parse.GetValue(lsd) == "on",
+                Communities = (parse.GetValue(communities) ?? []).Select(CheckCommunity).ToList(),
             };
             using var app = NodeHost.Build(options);
             app.Run();
