@@ -92,7 +92,9 @@ public sealed class MqttFrameBuffer : IDisposable
         }
     }
 
-    private bool TryPeekHeader(out MqttFixedHeader header) =>
+    /// <summary>The next packet's fixed header, once its bytes are buffered (checked against the size limit).</summary>
+    /// <exception cref="MqttProtocolException">The header is malformed or over the limit.</exception>
+    public bool TryPeekHeader(out MqttFixedHeader header) =>
         MqttPacketCodec.TryReadFixedHeader(_buffer.AsSpan(_start, _end - _start), _options, out header) == OperationStatus.Done;
 
     private void Reserve(int needed)
