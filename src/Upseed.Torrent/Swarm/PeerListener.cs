@@ -40,13 +40,22 @@ public sealed partial class PeerListener : IAsyncDisposable
 
     public EngineCounters Counters { get; } = new();
 
+    /// <summary>
+    /// Takes connections whose handshake names a swarm that is not a torrent (a community's sync swarm key), before
+    /// the catalog is asked. Set it before <see cref="Start"/>. Defaults to none.
+    /// </summary>
+    public IPeerHandshakeHandler? HandshakeHandler { get; set; }
+
     /// <summary>The bound endpoint (with the real port when port 0 was asked for). Valid after <see cref="Start"/>.</summary>
     public IPEndPoint LocalEndPoint => (IPEndPoint)_listener.LocalEndpoint;
 
     public void Start()
     {
         _listener.Start(backlog: 512);
-        _context = new SeedingContext(_options, PeerWireOptions.Default, PeerId, _clock, Counters, LocalEndPoint.Port);
+        _context = new SeedingContext(_options, PeerWireOptions.Default, PeerId, _clock, Counters, LocalEndPoint.Port)
+        {
+            HandshakeHandler = HandshakeHandler,
+        };
         _rechoke = _clock.CreateTimer(_ => _choker.Rechoke(_options.RechokeInterval), null, _options.RechokeInterval, _options.RechokeInterval);
         _acceptLoop = AcceptLoopAsync(_shutdown.Token);
         LogListening(_logger, LocalEndPoint);

@@ -13,4 +13,7 @@ internal sealed record SeedingContext(
 {
     /// <summary>Who fetched what recently, for peer exchange.</summary>
     public RecentPeers RecentPeers { get; } = new();
+
+    /// <summary>Takes handshakes for swarms that are not torrents (community sync), asked before the catalog.</summary>
+    public IPeerHandshakeHandler? HandshakeHandler { get; init; }
 }

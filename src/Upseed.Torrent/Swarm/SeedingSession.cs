@@ -43,20 +43,34 @@ internal sealed partial class SeedingSession : IChokeable
         try
         {
             Handshake handshake;
+            IPeerHandshakeHandler? foreign = null;
             using (var handshakeTimeout = CancellationTokenSource.CreateLinkedTokenSource(token))
             {
                 handshakeTimeout.CancelAfter(_context.Options.HandshakeTimeout);
                 try
                 {
                     handshake = await _connection.ReadHandshakeAsync(handshakeTimeout.Token).ConfigureAwait(false);
-
-                    // The lookup shares the handshake's deadline: a catalog that cannot answer in time is a silent node.
-                    Torrent = await _catalog.FindAsync(handshake.InfoHash, handshakeTimeout.Token).ConfigureAwait(false);
+                    if (_context.HandshakeHandler is { } handler && handler.Accepts(handshake.InfoHash))
+                    {
+                        foreign = handler;
+                    }
+                    else
+                    {
+                        // The lookup shares the handshake's deadline: a catalog that cannot answer in time is a silent node.
+                        Torrent = await _catalog.FindAsync(handshake.InfoHash, handshakeTimeout.Token).ConfigureAwait(false);
+                    }
                 }
                 catch (OperationCanceledException) when (!token.IsCancellationRequested)
                 {
                     throw new PeerProtocolException("no handshake in time");
                 }
+            }
+
+            if (foreign is not null)
+            {
+                // Not a torrent: a swarm another layer serves (community sync) takes the connection from here.
+                await foreign.RunAsync(new PeerChannel(_connection, ownsConnection: false), handshake, token).ConfigureAwait(false);
+                return;
             }
 
             if (Torrent is null)
