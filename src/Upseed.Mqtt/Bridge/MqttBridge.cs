@@ -31,6 +31,9 @@ public sealed partial class MqttBridge : IMqttMessageHandler, IAsyncDisposable
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly SemaphoreSlim _ackedSignal = new(0, 1);
     private readonly ConcurrentQueue<long> _acked = new();
+    // Ids taken from MQTT and not yet written to mqtt_seen: written by the maintenance loop, off the PUBACK path,
+    // so an arriving batch costs one commit (the sink's), not two.
+    private readonly ConcurrentDictionary<InfoHash, byte> _unsavedSeen = new();
     private readonly Lock _gate = new();
     private Task _publisher = Task.CompletedTask;
     private Task _deleter = Task.CompletedTask;
@@ -117,7 +120,7 @@ public sealed partial class MqttBridge : IMqttMessageHandler, IAsyncDisposable
             {
                 results[i] = MqttOfferResult.NotInPolicy;
             }
-            else if (_queue.WasReceived(id))
+            else if (WasReceived(record.Id))
             {
                 results[i] = MqttOfferResult.CameFromMqtt;
             }
@@ -216,7 +219,7 @@ public sealed partial class MqttBridge : IMqttMessageHandler, IAsyncDisposable
             }
 
             var id = record.Id.ToArray();
-            if (!batchIds.Add(record.Id) || _queue.WasReceived(id) || _sink.Contains(record.Id))
+            if (!batchIds.Add(record.Id) || WasReceived(record.Id) || _sink.Contains(record.Id))
             {
                 Interlocked.Increment(ref _duplicates);
                 seenIds.Add(id);
@@ -249,7 +252,16 @@ public sealed partial class MqttBridge : IMqttMessageHandler, IAsyncDisposable
             seenIds.AddRange(candidateIds);
         }
 
-        _queue.MarkReceived(seenIds);
+        foreach (var seen in seenIds)
+        {
+            _unsavedSeen.TryAdd(new InfoHash(seen.Span), 0);
+        }
+
+        if (seenIds.Count > 0)
+        {
+            Wake(_ackedSignal);
+        }
+
         return ValueTask.CompletedTask;
     }
 
@@ -361,7 +373,18 @@ public sealed partial class MqttBridge : IMqttMessageHandler, IAsyncDisposable
         }
 
         _queue.Delete(sequences);
+        var seen = _unsavedSeen.Keys.ToList();
+        if (seen.Count > 0)
+        {
+            _queue.MarkReceived([.. seen.Select(id => (ReadOnlyMemory<byte>)id.ToArray())]);
+            foreach (var id in seen)
+            {
+                _unsavedSeen.TryRemove(id, out _);
+            }
+        }
     }
+
+    private bool WasReceived(InfoHash id) => _unsavedSeen.ContainsKey(id) || _queue.WasReceived(id.ToArray());
 
     private void Reject(string reason)
     {
