@@ -13,6 +13,9 @@ namespace Upseed.Node.Discovery;
 /// </summary>
 public sealed class DiscoveryTargets
 {
+    /// <summary>The seeding policy's setting naming the communities a box carries.</summary>
+    public const string CarriedCommunitiesSetting = "policy.communities";
+
     private static readonly string[] s_ownReasons = [PinReason.Own];
     private static readonly string[] s_upvoteReasons = [PinReason.Upvote];
     private static readonly string[] s_allReasons = [PinReason.Own, PinReason.Upvote, PinReason.Policy, PinReason.Manual];
@@ -82,7 +85,12 @@ public sealed class DiscoveryTargets
             }
         }
 
+        // The seeding policy's carried communities (setting policy.communities, comma-separated) count as configured.
+        var carried = (_store.GetSetting(CarriedCommunitiesSetting) ?? string.Empty)
+            .Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(c => TextRules.IsValidCommunity(c));
         return [.. _communities
+            .Concat(carried)
             .Concat(counts.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).Select(c => c.Key))
             .Distinct(StringComparer.Ordinal)
             .Take(MaxCommunities)];

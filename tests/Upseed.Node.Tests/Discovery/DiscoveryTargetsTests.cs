@@ -70,9 +70,10 @@ public sealed class DiscoveryTargetsTests : IDisposable
         Store(_stranger, "b", "2", PinReason.Policy);
         Store(_stranger, "b", "3", PinReason.Manual);
 
-        var targets = new DiscoveryTargets(_store, _keys, ["z"]) { MaxCommunities = 2 };
+        var targets = new DiscoveryTargets(_store, _keys, ["z"]) { MaxCommunities = 3 };
+        _store.SetSetting(DiscoveryTargets.CarriedCommunitiesSetting, "y, z");
 
-        Assert.Equal(["z", "b"], targets.Communities());
+        Assert.Equal(["z", "y", "b"], targets.Communities());
     }
 
     [Fact]
