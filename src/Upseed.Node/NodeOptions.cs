@@ -50,6 +50,9 @@ public sealed record NodeOptions
     /// <summary>The LSD group port: 6771 (BEP 14) unless a test isolates itself on another.</summary>
     public int LsdPort { get; init; } = 6771;
 
+    /// <summary>Time between LSD announce rounds. BEP 14: every 5 minutes; defaults to that (tests shorten it).</summary>
+    public TimeSpan LsdAnnounceInterval { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Communities this node carries by configuration (<c>--community</c>), announced besides those of its pins.</summary>
     public IReadOnlyList<string> Communities { get; init; } = [];
 

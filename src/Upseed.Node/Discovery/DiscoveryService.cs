@@ -555,7 +555,12 @@ public sealed partial class DiscoveryService : BackgroundService
                 continue;
             }
 
-            var lsd = new LocalServiceDiscovery(transport, _listenPort, keys, _clock, logger: _loggers.CreateLogger<LocalServiceDiscovery>());
+            var lsdOptions = new LsdOptions
+            {
+                AnnounceInterval = _options.LsdAnnounceInterval,
+                MinSendInterval = _options.LsdAnnounceInterval < TimeSpan.FromMinutes(1) ? _options.LsdAnnounceInterval : TimeSpan.FromMinutes(1),
+            };
+            var lsd = new LocalServiceDiscovery(transport, _listenPort, keys, _clock, lsdOptions, logger: _loggers.CreateLogger<LocalServiceDiscovery>());
             lock (_lsd)
             {
                 _lsd.Add(lsd);

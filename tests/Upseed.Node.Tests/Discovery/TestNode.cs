@@ -84,6 +84,7 @@ internal sealed class TestNode : IAsyncDisposable
             DhtBootstrap = bootstrap,
             Lsd = lsd,
             LsdPort = lsdPort,
+            LsdAnnounceInterval = TimeSpan.FromMilliseconds(500),
             DiscoveryTick = TimeSpan.FromMilliseconds(100),
             DiscoveryRefreshInterval = TimeSpan.FromSeconds(1),
             DhtReannounceInterval = TimeSpan.FromSeconds(2),
